@@ -1,0 +1,42 @@
+"""The document record that flows through a pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Source:
+    """Where a document came from.
+
+    ``path`` is the input file (``"-"`` for standard input), ``line`` the 1-based line
+    of a JSONL record (``None`` for whole-file documents) and ``format`` the reader that
+    produced it (``"text"``, ``"html"``, ``"jsonl"``, ...).
+    """
+
+    path: str
+    line: int | None = None
+    format: str = "text"
+
+    def where(self) -> str:
+        """``path`` or ``path:line``, for messages."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(slots=True)
+class Document:
+    """One document: a stable ``id``, its ``text`` and free-form ``metadata``.
+
+    Stages may change ``text`` and ``metadata`` in place or yield new documents;
+    ``id`` and ``source`` identify the input and are never rewritten by built-in stages.
+    """
+
+    id: str
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-serialisable output record (``id``, ``text``, ``metadata``)."""
+        return {"id": self.id, "text": self.text, "metadata": self.metadata}

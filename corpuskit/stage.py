@@ -1,0 +1,66 @@
+"""The ``Stage`` base class: how a plugin transforms or drops documents.
+
+A stage receives an iterator of documents and yields documents, lazily. Most stages
+only need :meth:`Stage.process_document`; stages that look across documents (such as
+near-duplicate detection) override :meth:`Stage.process`. A stage never drops a
+document silently: it calls :meth:`Stage.reject` (or :meth:`Stage.duplicate`) with a
+reason, and the runner writes that to the rejects (or duplicates) file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from corpuskit.document import Document
+from corpuskit.events import EventSink, NullSink
+
+
+class Stage:
+    """Base class for pipeline stages.
+
+    Subclasses set ``name`` (how users select it: ``--stage NAME``), optionally
+    ``order`` (position in the default pipeline, lower runs first), ``default``
+    (whether it runs when the user names no stages) and ``description``.
+    Options from the config file or ``--set NAME.KEY=VALUE`` arrive as keyword
+    arguments to ``__init__``; unknown options raise :class:`TypeError` naming the stage.
+    """
+
+    name: ClassVar[str] = ""
+    order: ClassVar[int] = 500
+    default: ClassVar[bool] = True
+    description: ClassVar[str] = ""
+    #: True when the stage looks at one document at a time (it may run in worker processes).
+    per_document: ClassVar[bool] = True
+
+    def __init__(self, **options: Any) -> None:
+        if options:
+            names = ", ".join(sorted(options))
+            raise TypeError(f"stage {self.name!r} takes no option(s): {names}")
+        self.events: EventSink = NullSink()
+
+    def bind(self, events: EventSink) -> None:
+        """Called by the runner before the first document: where rejects go."""
+        self.events = events
+
+    def process(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Yield the documents that survive this stage (default: per document)."""
+        for doc in docs:
+            out = self.process_document(doc)
+            if out is not None:
+                yield out
+
+    def process_document(self, doc: Document) -> Document | None:
+        """Return the transformed document, or ``None`` after calling :meth:`reject`."""
+        raise NotImplementedError(f"stage {self.name!r} implements neither process nor process_document")
+
+    def reject(self, doc: Document, reason: str) -> None:
+        """Drop ``doc`` from the output, recording ``reason`` in the rejects file."""
+        self.events.reject(doc, stage=self.name, reason=reason)
+
+    def duplicate(self, doc: Document, *, of: str, similarity: float, cluster: str | None = None) -> None:
+        """Drop ``doc`` as a duplicate of document id ``of``, recorded in the duplicates file."""
+        self.events.duplicate(doc, stage=self.name, of=of, similarity=similarity, cluster=cluster)
+
+    def close(self) -> None:
+        """Called once after the last document (flush indexes, close files)."""
