@@ -10,10 +10,13 @@ reason, and the runner writes that to the rejects (or duplicates) file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from corpuskit.document import Document
 from corpuskit.events import EventSink, NullSink
+
+if TYPE_CHECKING:
+    from corpuskit.context import RunContext
 
 
 class Stage:
@@ -39,9 +42,16 @@ class Stage:
             raise TypeError(f"stage {self.name!r} takes no option(s): {names}")
         self.events: EventSink = NullSink()
 
-    def bind(self, events: EventSink) -> None:
-        """Called by the runner before the first document: where rejects go."""
-        self.events = events
+    def setup(self, context: RunContext) -> None:
+        """Called by the runner once before the first document.
+
+        ``context.events`` receives rejects and duplicates, ``context.registry`` holds
+        everything the loaded plugins registered (e.g. boilerplate rules) and
+        ``context.config`` the run's whole configuration. Override to prepare state;
+        call ``super().setup(context)``.
+        """
+        self.events = context.events
+        self.context = context
 
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Yield the documents that survive this stage (default: per document)."""
