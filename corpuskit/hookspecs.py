@@ -46,8 +46,10 @@ def corpuskit_register_readers(register: RegisterReader) -> None:
     ``read(path: pathlib.Path, options: ReaderOptions) -> Iterator[Document | ReadFailure]``
     yields one :class:`corpuskit.Document` per document found, or a
     :class:`corpuskit.ReadFailure` for one that cannot be read (it becomes a reject;
-    the run goes on). ``path`` is already decompressed when the input ended in
-    ``.gz`` or ``.zst``: readers are chosen by the suffix before that.
+    the run goes on). Open the file with :func:`corpuskit.open_input`, which
+    decompresses ``.gz``/``.zst`` transparently; readers are chosen by the suffix
+    before the compression suffix (``a.html.gz`` goes to the ``.html`` reader).
+    ``path`` is ``Path("-")`` for standard input.
     """
 
 
@@ -56,9 +58,11 @@ def corpuskit_register_writers(register: RegisterWriter) -> None:
     """Add output formats.
 
     Call ``register(name, open_writer, suffixes=[".parquet"])`` where
-    ``open_writer(path: pathlib.Path) -> Writer`` returns an object with
-    ``write(record: dict)`` and ``close()``. The core writes to a temporary path and
-    renames it into place only when the run completes.
+    ``open_writer(stream: typing.BinaryIO) -> Writer`` returns an object with
+    ``write(record: dict)`` and ``close()`` (``close`` flushes but must not close
+    ``stream``). The core opens ``stream`` on a temporary file (compressed when the
+    output ends in ``.gz``/``.zst``) and renames it into place only when the run
+    completes, so a crash never leaves a half-written file under the final name.
     """
 
 

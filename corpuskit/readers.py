@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 DEFAULT_TEXT_FIELDS = ("text", "content", "body", "raw_content", "article", "maintext")
 DEFAULT_ID_FIELDS = ("id", "doc_id", "docid", "uuid", "_id")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from corpuskit.document import Document
 from corpuskit.lines import Line
@@ -30,7 +30,7 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
-OpenWriter = Callable[[Path], Writer]
+OpenWriter = Callable[[BinaryIO], Writer]
 
 
 class RegistryError(ValueError):

@@ -36,11 +36,15 @@ class Stage:
     #: True when the stage looks at one document at a time (it may run in worker processes).
     per_document: ClassVar[bool] = True
 
+    events: EventSink = NullSink()
+    _dropped: int = 0
+
     def __init__(self, **options: Any) -> None:
         if options:
             names = ", ".join(sorted(options))
             raise TypeError(f"stage {self.name!r} takes no option(s): {names}")
         self.events: EventSink = NullSink()
+        self._dropped = 0
 
     def setup(self, context: RunContext) -> None:
         """Called by the runner once before the first document.
@@ -56,9 +60,12 @@ class Stage:
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Yield the documents that survive this stage (default: per document)."""
         for doc in docs:
+            dropped_before = self._dropped
             out = self.process_document(doc)
             if out is not None:
                 yield out
+            elif self._dropped == dropped_before:
+                self.reject(doc, "dropped without a reason")
 
     def process_document(self, doc: Document) -> Document | None:
         """Return the transformed document, or ``None`` after calling :meth:`reject`."""
@@ -66,10 +73,12 @@ class Stage:
 
     def reject(self, doc: Document, reason: str) -> None:
         """Drop ``doc`` from the output, recording ``reason`` in the rejects file."""
+        self._dropped += 1
         self.events.reject(doc, stage=self.name, reason=reason)
 
     def duplicate(self, doc: Document, *, of: str, similarity: float, cluster: str | None = None) -> None:
         """Drop ``doc`` as a duplicate of document id ``of``, recorded in the duplicates file."""
+        self._dropped += 1
         self.events.duplicate(doc, stage=self.name, of=of, similarity=similarity, cluster=cluster)
 
     def close(self) -> None:

@@ -1,1 +1,4 @@
-"""The built-in corpuskit plugins, loaded through the ``corpuskit`` entry-point group like any third-party plugin."""
+"""The built-in corpuskit plugins.
+
+Loaded through the ``corpuskit`` entry-point group, exactly like a third-party plugin.
+"""

@@ -1,1 +1,169 @@
-"""Built-in corpuskit plugin: readers."""
+"""Built-in readers: plain text, HTML (through trafilatura) and JSON lines.
+
+Every reader yields :class:`corpuskit.Document` objects, or a
+:class:`corpuskit.ReadFailure` for input it cannot read, so the run goes on and the
+failure lands in the rejects file with its file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import corpuskit
+from corpuskit import Document, ReaderOptions, ReadFailure, Source
+from corpuskit.compression import open_input
+from corpuskit.ids import document_id
+from corpuskit.readers import DecodeError, decode_text
+
+_COMPRESSION_ERRORS = (OSError, EOFError, zlib.error, ValueError)
+
+try:  # zstandard raises its own error type for corrupt frames
+    import zstandard
+
+    _COMPRESSION_ERRORS = (*_COMPRESSION_ERRORS, zstandard.ZstdError)
+except ImportError:  # pragma: no cover - zstandard is a declared dependency
+    pass
+
+
+def _read_bytes(path: Path) -> bytes:
+    with open_input(path) as fh:
+        return fh.read()
+
+
+def _whole_file(path: Path, options: ReaderOptions, fmt: str) -> tuple[str, str] | ReadFailure:
+    """``(doc_id, text)`` of a whole-file document, or the failure that prevents it."""
+    doc_id = document_id(path, options.root)
+    try:
+        data = _read_bytes(path)
+    except PermissionError:
+        return ReadFailure(doc_id, str(path), "permission denied")
+    except _COMPRESSION_ERRORS as exc:
+        return ReadFailure(doc_id, str(path), f"corrupt or truncated compressed data ({exc})")
+    if not data.strip():
+        return ReadFailure(doc_id, str(path), "empty file")
+    try:
+        text, _encoding = decode_text(data)
+    except DecodeError as exc:
+        return ReadFailure(doc_id, str(path), str(exc))
+    return doc_id, text
+
+
+def read_text(path: Path, options: ReaderOptions) -> Iterator[Document | ReadFailure]:
+    """One document per text file; UTF-8, UTF-16 (BOM) or a detected legacy encoding."""
+    got = _whole_file(path, options, "text")
+    if isinstance(got, ReadFailure):
+        yield got
+        return
+    doc_id, text = got
+    yield Document(doc_id, text, {}, Source(str(path), None, "text"))
+
+
+def read_html(path: Path, options: ReaderOptions) -> Iterator[Document | ReadFailure]:
+    """One document per HTML page: trafilatura's main text, its metadata under raw keys."""
+    from corpuskit_plugins.html import extract_html
+
+    got = _whole_file(path, options, "html")
+    if isinstance(got, ReadFailure):
+        yield got
+        return
+    doc_id, html = got
+    text, meta = extract_html(html)
+    yield Document(doc_id, text, meta, Source(str(path), None, "html"))
+
+
+def _first_key(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        if name in record:
+            return name
+    return None
+
+
+def record_to_document(
+    record: Any, *, fallback_id: str, path: str, line: int | None, options: ReaderOptions
+) -> Document | ReadFailure:
+    """Turn one JSON object into a Document: text under the first known text field,
+    id under the first known id field (else ``fallback_id``), the rest as metadata."""
+    if not isinstance(record, dict):
+        return ReadFailure(fallback_id, path, f"expected a JSON object, got {type(record).__name__}", line)
+    id_key = _first_key(record, options.id_fields)
+    doc_id = str(record[id_key]) if id_key is not None and record[id_key] not in (None, "") else fallback_id
+    text_key = _first_key(record, options.text_fields)
+    if text_key is None:
+        fields = ", ".join(options.text_fields)
+        return ReadFailure(doc_id, path, f"record has no text field (tried: {fields})", line,
+                           json.dumps(record, ensure_ascii=False)[:10000])
+    text = record[text_key]
+    if not isinstance(text, str):
+        return ReadFailure(doc_id, path, f"field {text_key!r} is {type(text).__name__}, not a string", line,
+                           json.dumps(record, ensure_ascii=False)[:10000])
+    meta = {k: v for k, v in record.items() if k not in (text_key, id_key)}
+    return Document(doc_id, text, meta, Source(path, line, "jsonl"))
+
+
+def read_jsonl(path: Path, options: ReaderOptions) -> Iterator[Document | ReadFailure]:
+    """One document per line of a JSON-lines file (a ``.json`` holding one array works too).
+
+    A malformed line becomes a reject naming the file and line; the lines around it
+    are read as usual.
+    """
+    base_id = "stdin" if str(path) == "-" else document_id(path, options.root)
+    try:
+        fh = open_input(path)
+    except PermissionError:
+        yield ReadFailure(base_id, str(path), "permission denied")
+        return
+    lineno = 0
+    try:
+        with fh:
+            first = True
+            for lineno, raw in enumerate(fh, 1):
+                if first and raw.lstrip().startswith(b"["):
+                    yield from _json_array(raw + fh.read(), path, base_id, options)
+                    return
+                first = False
+                if not raw.strip():
+                    continue
+                yield _parse_line(raw, path, lineno, base_id, options)
+    except _COMPRESSION_ERRORS as exc:
+        yield ReadFailure(f"{base_id}:{lineno + 1}", str(path),
+                          f"corrupt or truncated compressed data after line {lineno} ({exc})", lineno + 1)
+
+
+def _parse_line(raw: bytes, path: Path, lineno: int, base_id: str, options: ReaderOptions
+                ) -> Document | ReadFailure:
+    fallback = f"{base_id}:{lineno}"
+    try:
+        record = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        return ReadFailure(fallback, str(path), f"invalid UTF-8 ({exc.reason})", lineno,
+                           raw.decode("utf-8", "replace")[:10000])
+    except json.JSONDecodeError as exc:
+        return ReadFailure(fallback, str(path), f"malformed JSON ({exc.msg} at column {exc.colno})", lineno,
+                           raw.decode("utf-8", "replace")[:10000])
+    return record_to_document(record, fallback_id=fallback, path=str(path), line=lineno, options=options)
+
+
+def _json_array(data: bytes, path: Path, base_id: str, options: ReaderOptions
+                ) -> Iterator[Document | ReadFailure]:
+    try:
+        records = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        yield ReadFailure(base_id, str(path), f"malformed JSON array ({exc})")
+        return
+    if not isinstance(records, list):
+        records = [records]
+    for i, record in enumerate(records, 1):
+        yield record_to_document(record, fallback_id=f"{base_id}:{i}", path=str(path), line=None,
+                                 options=options)
+
+
+@corpuskit.hookimpl
+def corpuskit_register_readers(register: Any) -> None:
+    """Register the text, HTML and JSON-lines readers."""
+    register("text", read_text, suffixes=[".txt", ".text", ".md"])
+    register("html", read_html, suffixes=[".html", ".htm", ".xhtml"])
+    register("jsonl", read_jsonl, suffixes=[".jsonl", ".json", ".ndjson"])

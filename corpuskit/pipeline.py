@@ -1,0 +1,100 @@
+"""Build the ordered list of stages and chain them lazily over a document stream."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from corpuskit.context import RunContext
+from corpuskit.document import Document
+from corpuskit.registry import Registry
+from corpuskit.report import StageStats
+from corpuskit.stage import Stage
+
+
+class ConfigError(ValueError):
+    """A pipeline configuration that cannot run (unknown stage, bad option); names the culprit."""
+
+
+def select_stage_names(registry: Registry, stages: Sequence[str] | None = None,
+                       skip: Sequence[str] = ()) -> list[str]:
+    """The stage names to run, in order: ``stages`` as given, else every default stage by
+    its ``order``; minus ``skip``. Unknown names raise :class:`ConfigError`."""
+    known = registry.stages
+    for name in [*(stages or []), *skip]:
+        if name not in known:
+            raise ConfigError(f"unknown stage {name!r} (known: {', '.join(sorted(known)) or 'none'})")
+    if stages:
+        names = list(dict.fromkeys(stages))
+    else:
+        names = [c.name for c in registry.stage_classes_in_default_order() if c.default]
+    return [n for n in names if n not in set(skip)]
+
+
+def build_stages(registry: Registry, names: Sequence[str], options: dict[str, dict[str, Any]]
+                 ) -> list[Stage]:
+    """Instantiate each named stage with its options (``options[name]``)."""
+    for name in options:
+        if name not in registry.stages:
+            raise ConfigError(f"options given for unknown stage {name!r}")
+    stages = []
+    for name in names:
+        cls = registry.stages[name].value
+        try:
+            stages.append(cls(**options.get(name, {})))
+        except TypeError as exc:
+            raise ConfigError(f"stage {name!r}: {exc}") from exc
+        except ValueError as exc:
+            raise ConfigError(f"stage {name!r}: {exc}") from exc
+    return stages
+
+
+class _Timed:
+    """Counts and times what passes through one point of the chain."""
+
+    def __init__(self, source: Iterable[Document]) -> None:
+        self.source = iter(source)
+        self.count = 0
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator[Document]:
+        return self
+
+    def __next__(self) -> Document:
+        start = time.perf_counter()
+        try:
+            doc = next(self.source)
+        finally:
+            self.seconds += time.perf_counter() - start
+        self.count += 1
+        return doc
+
+
+class Chain:
+    """Stages chained over a document stream, with per-stage counts and own-time."""
+
+    def __init__(self, docs: Iterable[Document], stages: Sequence[Stage], context: RunContext) -> None:
+        self.stages = list(stages)
+        self.points = [_Timed(docs)]
+        for stage in self.stages:
+            stage.setup(context)
+            self.points.append(_Timed(stage.process(self.points[-1])))
+
+    def __iter__(self) -> Iterator[Document]:
+        yield from self.points[-1]
+        for stage in self.stages:
+            stage.close()
+
+    def stats(self) -> list[StageStats]:
+        """Per-stage in/out and seconds spent in the stage itself (upstream time subtracted)."""
+        out = []
+        for i, stage in enumerate(self.stages):
+            before, after = self.points[i], self.points[i + 1]
+            own = max(0.0, after.seconds - before.seconds)
+            st = StageStats(stage.name, before.count, after.count, seconds=own)
+            extra = getattr(stage, "stats", None)
+            if callable(extra):
+                st.extra = dict(extra())
+            out.append(st)
+        return out

@@ -1,0 +1,212 @@
+"""One clean run: inputs → readers → stages → writer, with side files and a report."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from corpuskit.__about__ import __version__
+from corpuskit.atomic import AtomicOutput, OutputError
+from corpuskit.compression import split_compression
+from corpuskit.context import RunContext
+from corpuskit.document import Document, Source
+from corpuskit.events import EventSink
+from corpuskit.inputs import InputFile, expand_inputs
+from corpuskit.manager import Plugins
+from corpuskit.pipeline import Chain, ConfigError, build_stages, select_stage_names
+from corpuskit.readers import ReaderOptions, ReadFailure
+from corpuskit.report import RunReport, StageStats
+from corpuskit.sinks import CountingSink, FileSink
+
+READ_STAGE = "read"
+
+
+class AccountingError(RuntimeError):
+    """Documents went missing: in != kept + duplicates + rejects."""
+
+
+@dataclass
+class OutputPaths:
+    """Where a run writes: the corpus, its rejects, duplicates and report."""
+
+    output: str
+    rejects: Path
+    duplicates: Path
+    report: Path
+
+    @classmethod
+    def beside(cls, output: str, default_base: str = "corpuskit") -> OutputPaths:
+        """Side files named after ``output`` (``x.jsonl`` → ``x.rejects.jsonl`` …);
+        for ``-`` (stdout) after ``default_base`` in the current directory."""
+        if output == "-":
+            base = Path(default_base)
+        else:
+            name, _ = split_compression(Path(output))
+            stem = name.rsplit(".", 1)[0] if name.endswith((".jsonl", ".json", ".ndjson")) else name
+            base = Path(output).with_name(stem)
+        return cls(output, Path(f"{base}.rejects.jsonl"), Path(f"{base}.duplicates.jsonl"),
+                   Path(f"{base}.report.json"))
+
+    def as_dict(self) -> dict[str, str]:
+        return {"output": self.output, "rejects": str(self.rejects),
+                "duplicates": str(self.duplicates), "report": str(self.report)}
+
+
+def default_output(inputs: Sequence[str]) -> str:
+    """``NAME.clean.jsonl`` in the current directory, NAME from the first input."""
+    first = inputs[0] if inputs else "-"
+    if first == "-":
+        return "stdin.clean.jsonl"
+    name = Path(first.split("*")[0].rstrip("/") or "corpus").name or "corpus"
+    stem = name.split(".")[0] if Path(first).is_file() else name
+    return f"{stem or 'corpus'}.clean.jsonl"
+
+
+@dataclass
+class RunOptions:
+    """Everything a run needs besides its inputs and outputs."""
+
+    stages: list[str] | None = None
+    skip: list[str] = field(default_factory=list)
+    stage_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reader: str | None = None
+    reader_options: ReaderOptions = field(default_factory=ReaderOptions)
+    writer: str | None = None
+
+
+Progress = Callable[[int, int, int], None]
+
+
+def read_documents(files: Iterator[InputFile], options: ReaderOptions, events: EventSink
+                   ) -> Iterator[Document]:
+    """Documents from every input file; anything unreadable goes to ``events`` as a reject."""
+    for file in files:
+        source = str(file.path)
+        if file.reader is None:
+            suffix = "".join(file.path.suffixes) or "(none)"
+            events.reject(Document(file.path.stem, "", {}, Source(source)), stage=READ_STAGE,
+                          reason=f"no reader for suffix {suffix}")
+            continue
+        opts = ReaderOptions(file.root, options.text_fields, options.id_fields, options.extra)
+        try:
+            for item in file.reader.value(file.path, opts):
+                if isinstance(item, ReadFailure):
+                    doc = Document(item.id, item.raw or "", {}, Source(item.path, item.line))
+                    events.reject(doc, stage=READ_STAGE, reason=item.reason)
+                else:
+                    yield item
+        except (OSError, UnicodeError, ValueError) as exc:
+            events.reject(Document(file.path.stem, "", {}, Source(source)), stage=READ_STAGE,
+                          reason=f"reader {file.reader.name!r} failed: {exc}")
+
+
+def _open_writer(plugins: Plugins, name: str | None, output: str, stream: BinaryIO) -> Any:
+    writers = plugins.registry.writers
+    if name is None:
+        suffix = Path(split_compression(Path(output))[0]).suffix.lower() if output != "-" else ".jsonl"
+        entry = next((w for w in writers.values() if suffix in w.suffixes), writers.get("jsonl"))
+    else:
+        entry = writers.get(name)
+    if entry is None:
+        raise ConfigError(f"no writer for {output!r} (known: {', '.join(sorted(writers)) or 'none'})")
+    return entry.value(stream)
+
+
+def run_clean(
+    inputs: Sequence[str],
+    paths: OutputPaths,
+    plugins: Plugins,
+    options: RunOptions,
+    *,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Run the pipeline over ``inputs`` and write the corpus and side files atomically.
+
+    Raises :class:`ConfigError`, :class:`corpuskit.inputs.InputError` or
+    :class:`corpuskit.atomic.OutputError` before or instead of writing anything under
+    the final names; raises :class:`AccountingError` if documents went missing.
+    """
+    started = time.perf_counter()
+    registry = plugins.registry
+    names = select_stage_names(registry, options.stages, options.skip)
+    stages = build_stages(registry, names, options.stage_options)
+    config = {"stages": names, "stage_options": options.stage_options, "inputs": list(inputs)}
+    files = FileSink(paths.rejects, paths.duplicates)
+    events = CountingSink(files, warn)
+    context = RunContext(registry=registry, events=events, config=config)
+    main = AtomicOutput(Path(paths.output)) if paths.output != "-" else None
+    stream: BinaryIO = main.stream if main else sys.stdout.buffer
+    try:
+        writer = _open_writer(plugins, options.writer, paths.output, stream)
+        plugins.manager.hook.corpuskit_pipeline_start(config=config, stages=names)
+        docs = read_documents(expand_inputs(inputs, registry, options.reader), options.reader_options, events)
+        chain = Chain(docs, stages, context)
+        kept = 0
+        last = 0.0
+        for doc in chain:
+            writer.write(doc.to_record())
+            kept += 1
+            if progress is not None and (now := time.perf_counter()) - last > 0.2:
+                last = now
+                progress(chain.points[0].count + events.rejected[READ_STAGE], kept,
+                         events.total_rejected + events.total_duplicates)
+        writer.close()
+        report = _report(chain, events, kept, started, paths, config)
+        if not report.balanced:
+            raise AccountingError(f"documents went missing: {report.summary()}")
+        files.commit()
+        _write_report(report, paths.report)
+        if main is not None:
+            main.commit()
+        else:
+            with contextlib.suppress(BrokenPipeError):
+                sys.stdout.buffer.flush()
+    except BaseException:
+        files.abort()
+        if main is not None:
+            main.abort()
+        raise
+    plugins.manager.hook.corpuskit_pipeline_finish(report=report)
+    return report
+
+
+def _report(chain: Chain, events: CountingSink, kept: int, started: float, paths: OutputPaths,
+            config: dict[str, Any]) -> RunReport:
+    read_ok = chain.points[0].count
+    read_failed = events.rejected[READ_STAGE]
+    read = StageStats(READ_STAGE, read_ok + read_failed, read_ok, read_failed,
+                      seconds=chain.points[0].seconds, reasons=events.reasons[READ_STAGE])
+    stage_stats = chain.stats()
+    for st in stage_stats:
+        st.rejected = events.rejected[st.name]
+        st.duplicates = events.duplicates[st.name]
+        st.reasons = events.reasons[st.name]
+        if st.docs_in != st.docs_out + st.rejected + st.duplicates:
+            raise AccountingError(
+                f"stage {st.name!r} lost documents: {st.docs_in} in, {st.docs_out} out, "
+                f"{st.rejected} rejected, {st.duplicates} duplicates")
+    return RunReport(
+        version=__version__, stages=[read, *stage_stats], documents_in=read_ok + read_failed, kept=kept,
+        duplicates=events.total_duplicates, rejected=events.total_rejected,
+        seconds=time.perf_counter() - started, outputs=paths.as_dict(), config=config)
+
+
+def _write_report(report: RunReport, path: Path) -> None:
+    out = AtomicOutput(path)
+    try:
+        out.stream.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2))
+    except BaseException:
+        out.abort()
+        raise
+    out.commit()
+
+
+__all__ = ["AccountingError", "OutputError", "OutputPaths", "RunOptions", "default_output", "run_clean"]

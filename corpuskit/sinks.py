@@ -1,0 +1,70 @@
+"""Rejects and duplicates sinks used by runs: counting, and writing JSONL side files."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from corpuskit.atomic import AtomicOutput
+from corpuskit.document import Document
+from corpuskit.events import EventSink, duplicate_record, reject_record
+from corpuskit.jsonl import dumps_line
+
+
+class CountingSink:
+    """Counts drops per stage and reason, then passes them on to ``inner``."""
+
+    def __init__(self, inner: EventSink, warn: Callable[[str], None] | None = None) -> None:
+        self.inner = inner
+        self.warn = warn
+        self.rejected: Counter[str] = Counter()
+        self.duplicates: Counter[str] = Counter()
+        self.reasons: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+    def reject(self, doc: Document, *, stage: str, reason: str) -> None:
+        self.rejected[stage] += 1
+        self.reasons[stage][reason.split(" (")[0]] += 1
+        if self.warn is not None and stage == "read":
+            where = doc.source.where() if doc.source else doc.id
+            self.warn(f"{where}: {reason}")
+        self.inner.reject(doc, stage=stage, reason=reason)
+
+    def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
+                  cluster: str | None) -> None:
+        self.duplicates[stage] += 1
+        self.inner.duplicate(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
+
+    @property
+    def total_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    @property
+    def total_duplicates(self) -> int:
+        return sum(self.duplicates.values())
+
+
+class FileSink:
+    """Writes rejects and duplicates as JSONL side files, each atomically."""
+
+    def __init__(self, rejects: Path, duplicates: Path) -> None:
+        self.rejects = AtomicOutput(rejects)
+        self.duplicates = AtomicOutput(duplicates)
+
+    def reject(self, doc: Document, *, stage: str, reason: str) -> None:
+        self.rejects.stream.write(dumps_line(reject_record(doc, stage=stage, reason=reason)))
+
+    def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
+                  cluster: str | None) -> None:
+        record = duplicate_record(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
+        self.duplicates.stream.write(dumps_line(record))
+
+    def commit(self) -> None:
+        """Move both files into place (call only when the run completed)."""
+        self.rejects.commit()
+        self.duplicates.commit()
+
+    def abort(self) -> None:
+        """Discard both temporary files."""
+        self.rejects.abort()
+        self.duplicates.abort()
