@@ -46,7 +46,8 @@ def build_app(plugins: Plugins) -> typer.Typer:
         version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                               help="Print the version and exit.")] = False,
         no_plugin: Annotated[list[str] | None, typer.Option(
-            "--no-plugin", metavar="NAME", help="Do not load this plugin (entry-point name); repeatable.")] = None,
+            "--no-plugin", metavar="NAME",
+            help="Do not load this plugin (entry-point name); repeatable.")] = None,
         strict_plugins: Annotated[bool, typer.Option(
             "--strict-plugins", help="Fail when a plugin cannot be imported.")] = False,
     ) -> None:

@@ -19,13 +19,13 @@ class ConfigError(ValueError):
 
 def select_stage_names(registry: Registry, stages: Sequence[str] | None = None,
                        skip: Sequence[str] = ()) -> list[str]:
-    """The stage names to run, in order: ``stages`` as given, else every default stage by
+    """The stage names to run, in order: ``stages`` as given (``[]`` = none), else every default stage by
     its ``order``; minus ``skip``. Unknown names raise :class:`ConfigError`."""
     known = registry.stages
     for name in [*(stages or []), *skip]:
         if name not in known:
             raise ConfigError(f"unknown stage {name!r} (known: {', '.join(sorted(known)) or 'none'})")
-    if stages:
+    if stages is not None:
         names = list(dict.fromkeys(stages))
     else:
         names = [c.name for c in registry.stage_classes_in_default_order() if c.default]

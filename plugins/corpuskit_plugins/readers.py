@@ -18,6 +18,7 @@ from corpuskit import Document, ReaderOptions, ReadFailure, Source
 from corpuskit.compression import open_input
 from corpuskit.ids import document_id
 from corpuskit.readers import DecodeError, decode_text
+from corpuskit.records import record_to_document
 
 _COMPRESSION_ERRORS = (OSError, EOFError, zlib.error, ValueError)
 
@@ -73,35 +74,6 @@ def read_html(path: Path, options: ReaderOptions) -> Iterator[Document | ReadFai
     doc_id, html = got
     text, meta = extract_html(html)
     yield Document(doc_id, text, meta, Source(str(path), None, "html"))
-
-
-def _first_key(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        if name in record:
-            return name
-    return None
-
-
-def record_to_document(
-    record: Any, *, fallback_id: str, path: str, line: int | None, options: ReaderOptions
-) -> Document | ReadFailure:
-    """Turn one JSON object into a Document: text under the first known text field,
-    id under the first known id field (else ``fallback_id``), the rest as metadata."""
-    if not isinstance(record, dict):
-        return ReadFailure(fallback_id, path, f"expected a JSON object, got {type(record).__name__}", line)
-    id_key = _first_key(record, options.id_fields)
-    doc_id = str(record[id_key]) if id_key is not None and record[id_key] not in (None, "") else fallback_id
-    text_key = _first_key(record, options.text_fields)
-    if text_key is None:
-        fields = ", ".join(options.text_fields)
-        return ReadFailure(doc_id, path, f"record has no text field (tried: {fields})", line,
-                           json.dumps(record, ensure_ascii=False)[:10000])
-    text = record[text_key]
-    if not isinstance(text, str):
-        return ReadFailure(doc_id, path, f"field {text_key!r} is {type(text).__name__}, not a string", line,
-                           json.dumps(record, ensure_ascii=False)[:10000])
-    meta = {k: v for k, v in record.items() if k not in (text_key, id_key)}
-    return Document(doc_id, text, meta, Source(path, line, "jsonl"))
 
 
 def read_jsonl(path: Path, options: ReaderOptions) -> Iterator[Document | ReadFailure]:
