@@ -30,7 +30,9 @@ class AtomicOutput:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._raw: BinaryIO = open(self.tmp, "wb")  # noqa: SIM115 - closed in commit/abort
         except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            why = f"{blocking} is not a directory" if blocking else (exc.strerror or str(exc))
+            raise OutputError(f"cannot write {path}: {why}") from exc
         self.stream: BinaryIO = compressing_writer(self._raw, path)
 
     def commit(self) -> None:

@@ -6,7 +6,7 @@ import gzip
 import io
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 COMPRESSION_SUFFIXES = (".gz", ".zst")
 
@@ -32,11 +32,49 @@ def open_input(path: Path) -> BinaryIO:
     if compression == ".gz":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if compression == ".zst":
+        return io.BufferedReader(_ZstdReader(raw))  # type: ignore[return-value]
+    return raw
+
+
+class _ZstdReader(io.RawIOBase):
+    """Streaming zstd decompression that raises ``EOFError`` on a truncated frame
+    (zstandard's own stream reader silently returns the partial data)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
         import zstandard
 
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-        return io.BufferedReader(reader)  # type: ignore[arg-type]
-    return raw
+        self._zstd = zstandard
+        self._raw = raw
+        self._dobj = zstandard.ZstdDecompressor().decompressobj()
+        self._buffer = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buffer and not self._done:
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                self._done = True
+                if not self._dobj.eof:
+                    raise EOFError("zstd stream ended before the end of its frame")
+                break
+            out = []
+            while chunk:
+                if self._dobj.eof:  # a further frame: start a new decompressor
+                    self._dobj = self._zstd.ZstdDecompressor().decompressobj()
+                out.append(self._dobj.decompress(chunk))
+                chunk = self._dobj.unused_data if self._dobj.eof else b""
+            self._buffer = b"".join(out)
+        n = min(len(b), len(self._buffer))
+        b[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def compressing_writer(raw: BinaryIO, path: Path) -> BinaryIO:

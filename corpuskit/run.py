@@ -139,10 +139,15 @@ def run_clean(
     names = select_stage_names(registry, options.stages, options.skip)
     stages = build_stages(registry, names, options.stage_options)
     config = {"stages": names, "stage_options": options.stage_options, "inputs": list(inputs)}
-    files = FileSink(paths.rejects, paths.duplicates)
+    main = AtomicOutput(Path(paths.output)) if paths.output != "-" else None
+    try:
+        files = FileSink(paths.rejects, paths.duplicates)
+    except OutputError:
+        if main is not None:
+            main.abort()
+        raise
     events = CountingSink(files, warn)
     context = RunContext(registry=registry, events=events, config=config)
-    main = AtomicOutput(Path(paths.output)) if paths.output != "-" else None
     stream: BinaryIO = main.stream if main else sys.stdout.buffer
     try:
         writer = _open_writer(plugins, options.writer, paths.output, stream)

@@ -49,7 +49,11 @@ class FileSink:
 
     def __init__(self, rejects: Path, duplicates: Path) -> None:
         self.rejects = AtomicOutput(rejects)
-        self.duplicates = AtomicOutput(duplicates)
+        try:
+            self.duplicates = AtomicOutput(duplicates)
+        except OSError:
+            self.rejects.abort()
+            raise
 
     def reject(self, doc: Document, *, stage: str, reason: str) -> None:
         self.rejects.stream.write(dumps_line(reject_record(doc, stage=stage, reason=reason)))

@@ -1,0 +1,5 @@
+"""``python -m corpuskit`` runs the CLI."""
+
+from corpuskit.cli import main
+
+main()
