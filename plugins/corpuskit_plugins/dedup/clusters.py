@@ -1,0 +1,60 @@
+"""Union-find over document keys, earliest key as root ("first seen survives").
+
+Document keys are allocated in input order (and later runs get larger keys than
+earlier ones), so making the smaller key the root of every union makes the root of
+a cluster its first-seen document: the one the stage kept.
+
+A node the in-memory forest has never seen asks ``lookup(key)`` for its stored
+parent (a persistent index keeps one per document), so clusters formed in earlier
+runs continue in this one. :meth:`UnionFind.union` returns the root that lost its
+status so the caller can store the new parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+ParentLookup = Callable[[int], "int | None"]
+
+
+class UnionFind:
+    """Disjoint sets of integer keys; the smallest key of a set is its root."""
+
+    def __init__(self, lookup: ParentLookup | None = None) -> None:
+        self._parent: dict[int, int] = {}
+        self._lookup = lookup
+
+    def _parent_of(self, key: int) -> int:
+        parent = self._parent.get(key)
+        if parent is None:
+            stored = self._lookup(key) if self._lookup is not None else None
+            parent = key if stored is None else stored
+            self._parent[key] = parent
+        return parent
+
+    def find(self, key: int) -> int:
+        """The root of ``key``'s set (with path compression)."""
+        root = key
+        while True:
+            parent = self._parent_of(root)
+            if parent == root:
+                break
+            root = parent
+        node = key
+        while node != root:
+            nxt = self._parent[node]
+            self._parent[node] = root
+            node = nxt
+        return root
+
+    def union(self, a: int, b: int) -> tuple[int, int | None]:
+        """Merge the sets of ``a`` and ``b``: ``(root, demoted_root or None)``."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra, None
+        root, child = (ra, rb) if ra < rb else (rb, ra)
+        self._parent[child] = root
+        return root, child
+
+    def __len__(self) -> int:
+        return len(self._parent)

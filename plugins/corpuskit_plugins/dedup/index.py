@@ -1,0 +1,288 @@
+"""Where signatures and LSH buckets live: a single SQLite file, or a shared Redis.
+
+Both backends store, per indexed document: a key (an integer allocated in input
+order), its id, its cluster parent (``None`` when it is a root), its 16-bit signature
+(see :mod:`.signatures`), one 64-bit bucket hash per LSH band, and the fingerprint
+of its normalised text (for the exact-duplicate fast path). A ``meta`` record holds
+the parameters the index was built with; opening it with other parameters raises
+:class:`IndexMismatch` rather than silently never matching.
+
+SQLite (default, ``backend="file"``): one file, no server. Everything a run adds is
+one transaction, committed by :meth:`SqliteIndex.close` and rolled back by
+:meth:`SqliteIndex.abort`; a crash leaves the file as the previous run left it.
+Tables: ``docs(key, id, root, sig)``, ``bands(bucket, key)`` and ``exact(fp, key)``,
+the last two ``WITHOUT ROWID`` so each row is stored once (no separate index). With
+no path the index is a private temporary file SQLite deletes at close, so resident
+memory stays flat however many documents a run sees.
+
+Redis (``backend="redis"``): for teams sharing one index. Keys under a prefix:
+``P:meta`` (hash), ``P:seq`` (key counter), ``P:x`` (hash fp → key), ``P:d`` (hash
+key → packed record), ``P:b:<bucket>`` (set of keys). Writes go out per document
+(one pipelined round trip), so concurrent runs see each other; there is no
+run-level rollback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from corpuskit_plugins.dedup.signatures import from_compact
+
+
+class IndexMismatch(ValueError):
+    """The index on disk/in Redis was built with different parameters."""
+
+
+@dataclass(slots=True)
+class Entry:
+    """One indexed document as a query sees it."""
+
+    key: int
+    parent: int | None
+    sig: np.ndarray
+
+
+class Index(Protocol):
+    """What the dedup stage needs from a backend."""
+
+    def check_meta(self, meta: dict[str, str]) -> None: ...
+
+    def find_exact(self, fp: bytes) -> int | None: ...
+
+    def candidates(self, buckets: list[int]) -> list[Entry]: ...
+
+    def entry(self, key: int) -> Entry: ...
+
+    def parent(self, key: int) -> int | None: ...
+
+    def doc_id(self, key: int) -> str: ...
+
+    def add(self, doc_id: str, fp: bytes, buckets: list[int], sig: bytes, parent: int | None) -> int: ...
+
+    def add_exact(self, fp: bytes, key: int) -> None: ...
+
+    def set_parent(self, key: int, parent: int) -> None: ...
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+def _check(stored: dict[str, str], wanted: dict[str, str], where: str) -> None:
+    diff = {k: (stored.get(k), v) for k, v in wanted.items() if stored.get(k) != v}
+    if diff:
+        detail = ", ".join(f"{k}: index has {a!r}, run uses {b!r}" for k, (a, b) in sorted(diff.items()))
+        raise IndexMismatch(f"dedup index {where} was built with other parameters ({detail})")
+
+
+class SqliteIndex:
+    """The embedded single-file backend (see the module docstring)."""
+
+    def __init__(self, path: str | Path | None = None, cache_mb: int = 64) -> None:
+        self.path = None if path is None else Path(path)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect("" if self.path is None else str(self.path), isolation_level=None)
+        db = self._db
+        db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS docs(key INTEGER PRIMARY KEY, id TEXT NOT NULL, "
+            "root INTEGER, sig BLOB NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS bands(bucket INTEGER NOT NULL, key INTEGER NOT NULL, "
+            "PRIMARY KEY(bucket, key)) WITHOUT ROWID"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS exact(fp BLOB PRIMARY KEY, key INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        self._queries: dict[int, str] = {}
+        self._closed = False
+
+    def check_meta(self, meta: dict[str, str]) -> None:
+        """Record ``meta`` in a new index, or check it against an existing one."""
+        stored = dict(self._db.execute("SELECT k, v FROM meta").fetchall())
+        if not stored:
+            self._db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+            return
+        _check(stored, meta, str(self.path))
+
+    def find_exact(self, fp: bytes) -> int | None:
+        row = self._db.execute("SELECT key FROM exact WHERE fp = ?", (fp,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def candidates(self, buckets: list[int]) -> list[Entry]:
+        sql = self._queries.get(len(buckets))
+        if sql is None:
+            marks = ",".join("?" * len(buckets))
+            sql = self._queries[len(buckets)] = (
+                "SELECT d.key, d.root, d.sig FROM docs d WHERE d.key IN "
+                f"(SELECT key FROM bands WHERE bucket IN ({marks}))"
+            )
+        return [Entry(k, r, from_compact(s)) for k, r, s in self._db.execute(sql, buckets)]
+
+    def entry(self, key: int) -> Entry:
+        row = self._db.execute("SELECT root, sig FROM docs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return Entry(key, row[0], from_compact(row[1]))
+
+    def parent(self, key: int) -> int | None:
+        row = self._db.execute("SELECT root FROM docs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def doc_id(self, key: int) -> str:
+        row = self._db.execute("SELECT id FROM docs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return str(row[0])
+
+    def add(self, doc_id: str, fp: bytes, buckets: list[int], sig: bytes, parent: int | None) -> int:
+        db = self._db
+        key = db.execute("INSERT INTO docs(id, root, sig) VALUES (?, ?, ?)", (doc_id, parent, sig)).lastrowid
+        assert key is not None
+        db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(b, key) for b in buckets])
+        db.execute("INSERT OR IGNORE INTO exact VALUES (?, ?)", (fp, key))
+        return int(key)
+
+    def add_exact(self, fp: bytes, key: int) -> None:
+        self._db.execute("INSERT OR IGNORE INTO exact VALUES (?, ?)", (fp, key))
+
+    def set_parent(self, key: int, parent: int) -> None:
+        self._db.execute("UPDATE docs SET root = ? WHERE key = ?", (parent, key))
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    def close(self) -> None:
+        """Commit everything this run added and close the file."""
+        if not self._closed:
+            self._closed = True
+            self._db.execute("COMMIT")
+            self._db.close()
+
+    def abort(self) -> None:
+        """Forget everything this run added (the file stays as it was) and close."""
+        if not self._closed:
+            self._closed = True
+            self._db.execute("ROLLBACK")
+            self._db.close()
+
+
+_RECORD = struct.Struct("<qH")  # parent (-1: root), signature length in bytes
+
+
+class RedisIndex:
+    """The shared Redis backend (see the module docstring)."""
+
+    def __init__(self, url: str = "redis://localhost:6379/0", prefix: str = "corpuskit:dedup",
+                 key_block: int = 256) -> None:
+        import redis  # optional dependency: corpuskit[redis]
+
+        self._r: Any = redis.Redis.from_url(url)
+        self._p = prefix
+        self._key_block = key_block
+        self._next_key = 0
+        self._last_key = -1
+
+    def _k(self, suffix: str) -> str:
+        return f"{self._p}:{suffix}"
+
+    def _bucket(self, bucket: int) -> bytes:
+        return self._p.encode() + b":b:" + struct.pack("<q", bucket)
+
+    def check_meta(self, meta: dict[str, str]) -> None:
+        key = self._k("meta")
+        if self._r.hsetnx(key, "__created__", "1"):
+            self._r.hset(key, mapping=meta)
+            return
+        stored = {k.decode(): v.decode() for k, v in self._r.hgetall(key).items()}
+        stored.pop("__created__", None)
+        _check(stored, meta, f"{self._p!r} in Redis")
+
+    def find_exact(self, fp: bytes) -> int | None:
+        value = self._r.hget(self._k("x"), fp)
+        return None if value is None else int(value)
+
+    @staticmethod
+    def _unpack(key: int, blob: bytes) -> tuple[Entry, str]:
+        parent, n = _RECORD.unpack_from(blob)
+        sig = from_compact(blob[_RECORD.size : _RECORD.size + n])
+        doc_id = blob[_RECORD.size + n :].decode("utf-8")
+        return Entry(key, None if parent < 0 else parent, sig), doc_id
+
+    def candidates(self, buckets: list[int]) -> list[Entry]:
+        pipe = self._r.pipeline(transaction=False)
+        for b in buckets:
+            pipe.smembers(self._bucket(b))
+        keys = sorted({int(k) for members in pipe.execute() for k in members})
+        if not keys:
+            return []
+        blobs = self._r.hmget(self._k("d"), keys)
+        return [self._unpack(k, blob)[0] for k, blob in zip(keys, blobs, strict=True) if blob is not None]
+
+    def _record(self, key: int) -> tuple[Entry, str]:
+        blob = self._r.hget(self._k("d"), key)
+        if blob is None:
+            raise KeyError(key)
+        return self._unpack(key, blob)
+
+    def entry(self, key: int) -> Entry:
+        return self._record(key)[0]
+
+    def parent(self, key: int) -> int | None:
+        try:
+            return self._record(key)[0].parent
+        except KeyError:
+            return None
+
+    def doc_id(self, key: int) -> str:
+        return self._record(key)[1]
+
+    def _allocate(self) -> int:
+        if self._next_key > self._last_key:
+            self._last_key = int(self._r.incrby(self._k("seq"), self._key_block))
+            self._next_key = self._last_key - self._key_block + 1
+        key = self._next_key
+        self._next_key += 1
+        return key
+
+    def add(self, doc_id: str, fp: bytes, buckets: list[int], sig: bytes, parent: int | None) -> int:
+        key = self._allocate()
+        blob = _RECORD.pack(-1 if parent is None else parent, len(sig)) + sig + doc_id.encode("utf-8")
+        pipe = self._r.pipeline(transaction=True)
+        pipe.hset(self._k("d"), key, blob)
+        pipe.hsetnx(self._k("x"), fp, key)
+        for b in buckets:
+            pipe.sadd(self._bucket(b), key)
+        pipe.execute()
+        return key
+
+    def add_exact(self, fp: bytes, key: int) -> None:
+        self._r.hsetnx(self._k("x"), fp, key)
+
+    def set_parent(self, key: int, parent: int) -> None:
+        blob = self._r.hget(self._k("d"), key)
+        if blob is not None:
+            _, n = _RECORD.unpack_from(blob)
+            self._r.hset(self._k("d"), key, _RECORD.pack(parent, n) + blob[_RECORD.size :])
+
+    def count(self) -> int:
+        return int(self._r.hlen(self._k("d")))
+
+    def close(self) -> None:
+        self._r.close()
+
+    def abort(self) -> None:
+        self._r.close()
