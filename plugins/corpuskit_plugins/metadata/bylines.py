@@ -1,0 +1,426 @@
+"""Bylines, author fields and wire-agency credits.
+
+A line counts as a byline or credit only when it is *wholly* one, so a sentence such as
+"By the end of the year, ..." never matches: names must be capitalized words (particles
+such as "de", "van", "al-" allowed), at most a handful of them, and the line short.
+
+* ``parse_byline("By A and B, Reuters")`` → authors ``["A", "B"]``, agency ``"Reuters"``;
+  ``"By A | Staff writer"`` drops the role; a lone ``"By"`` is an empty byline (no
+  authors, still metadata); ``"Reporting by A; Editing by B"`` gives A (editors are
+  not authors).
+* ``parse_credit("Contributing: The Associated Press")`` → agency ``"Associated Press"``;
+  ``"X and agencies"`` → source ``"X"`` (the publisher credits itself); a bare
+  ``"(Reuters)"`` → agency.
+* ``inline_agency("WASHINGTON (Reuters) - ...")`` reads the agency of a wire dateline
+  without the line being metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpuskit_plugins.metadata.text_normalize import normalize_inline
+from corpuskit_plugins.metadata.urls import looks_like_url
+
+#: Known news agencies (lower-case spelling → canonical name).
+AGENCIES: dict[str, str] = {}
+for _canon, _names in {
+    "Associated Press": "ap|the associated press|associated press|a.p.",
+    "Reuters": "reuters|thomson reuters|reuters news",
+    "Agence France-Presse": "afp|agence france-presse|agence france presse|france-presse",
+    "Bloomberg": "bloomberg|bloomberg news",
+    "United Press International": "upi|united press international",
+    "dpa": "dpa|deutsche presse-agentur",
+    "PA Media": "pa|pa media|press association|the press association",
+    "Xinhua": "xinhua|xinhua news agency",
+    "Kyodo News": "kyodo|kyodo news",
+    "ANI": "ani|asian news international",
+    "Press Trust of India": "pti|press trust of india",
+    "IANS": "ians",
+    "EFE": "efe|agencia efe",
+    "ANSA": "ansa",
+    "TASS": "tass|itar-tass",
+    "Yonhap": "yonhap|yonhap news agency",
+    "Australian Associated Press": "aap|australian associated press",
+    "The Canadian Press": "cp|the canadian press|canadian press",
+    "Anadolu Agency": "anadolu|anadolu agency|aa",
+    "EPA": "epa|european pressphoto agency",
+    "Europa Press": "europa press",
+    "Interfax": "interfax",
+    "KNA": "kna",
+    "epd": "epd",
+    "APA": "apa",
+    "Belga": "belga",
+    "ANP": "anp",
+    "Lusa": "lusa",
+    "RIA Novosti": "ria novosti|ria",
+    "Bernama": "bernama",
+    "Antara": "antara",
+    "PAP": "pap",
+    "SDA": "sda|keystone-sda",
+    "AFX": "afx",
+    "CNA": "cna",
+    "Wire services": "wire services|wires|news agencies|agencies",
+}.items():
+    for _n in _names.split("|"):
+        AGENCIES[_n] = _canon
+
+_PARTICLES = {
+    "de",
+    "da",
+    "das",
+    "do",
+    "dos",
+    "di",
+    "del",
+    "della",
+    "der",
+    "den",
+    "van",
+    "von",
+    "vom",
+    "zu",
+    "la",
+    "le",
+    "du",
+    "des",
+    "ten",
+    "ter",
+    "y",
+    "e",
+    "bin",
+    "bint",
+    "ibn",
+    "al",
+    "el",
+    "st.",
+    "mac",
+    "ap",
+}
+_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "our",
+    "its",
+    "my",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "then",
+    "now",
+    "contrast",
+    "comparison",
+    "far",
+    "default",
+    "design",
+    "law",
+    "chance",
+    "way",
+    "mistake",
+    "accident",
+    "all",
+    "most",
+    "some",
+    "using",
+    "doing",
+}
+_ROLE = re.compile(
+    r"\b(?:writers?|reporters?|correspondents?|editors?|staff|contributors?|columnists?|"
+    r"bureau|chief|senior|special to|photographers?|producers?|journalists?|analysts?|"
+    r"news desk|desk|team|for |in )\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|[A-Z]\.|(?:al|el|Al|El)-[A-Z][\w'’-]*|Mc[A-Z][\w'’-]*)$")
+
+
+def canonical_agency(value: str) -> str | None:
+    """The canonical name of a known news agency, or ``None``."""
+    key = " ".join(value.strip().strip("()[]©").split()).lower().rstrip(".")
+    return AGENCIES.get(key) or AGENCIES.get(key.removeprefix("the "))
+
+
+def looks_like_name(value: str) -> bool:
+    """True for a person's name as bylines print it: 1–5 capitalized words and particles."""
+    toks = value.split()
+    if not 1 <= len(toks) <= 5:
+        return False
+    if toks[0].lower() in _NOT_NAMES or toks[0].lower() in _PARTICLES:
+        return False
+    capitals = 0
+    for tok in toks:
+        if tok.lower() in _PARTICLES:
+            continue
+        if not _TOKEN.match(tok) or any(ch.isdigit() for ch in tok):
+            return False
+        capitals += 1
+    if capitals == 0:
+        return False
+    # A single word is a name only in all-caps-free Title case and not a known agency.
+    return not (len(toks) == 1 and (canonical_agency(toks[0]) or len(toks[0]) < 3))
+
+
+def _split_names(value: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", value)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _title_case(name: str) -> str:
+    if name.isupper() and len(name) > 3:
+        return " ".join(w if len(w) <= 2 and w.endswith(".") else w.capitalize() for w in name.split())
+    return name
+
+
+@dataclass(slots=True)
+class Byline:
+    """What a byline or credit line says: authors, wire agency, publisher."""
+
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    source: str | None = None
+
+
+_BY = re.compile(
+    r"^(?:(?:written|words|story|text|reported|reporting|compiled|photos and text)\s+)?"
+    r"(?:by|von|par|por|di|door|av)\b[:\s]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_AUTHOR_LABEL = re.compile(
+    r"^(?:authors?|autor(?:in|en)?|auteur|written by|byline)\s*:\s*(?P<rest>.+)$", re.IGNORECASE
+)
+_ROLE_BY = re.compile(
+    r"^(?P<role>(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|"
+    r"research|graphics|photos?|video)(?:\s+and\s+\w+)?)\s+by\s+(?P<names>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _parse_names_and_tail(rest: str) -> Byline | None:
+    """Parse "A and B, Reuters" / "A | Staff writer" / "A, Associated Press Writer"."""
+    rest = rest.strip().strip(".").strip()
+    if not rest:
+        return Byline()
+    out = Byline()
+    segments = [s.strip() for s in re.split(r"\s+[|/–—-]\s+|\s*\|\s*", rest) if s.strip()]
+    head, tails = segments[0], segments[1:]
+    pieces = _split_names(head)
+    shouting = head.isupper()
+    names: list[str] = []
+    for i, piece in enumerate(pieces):
+        agency = canonical_agency(piece)
+        if agency:
+            out.agency = out.agency or agency
+        elif _ROLE.search(piece):
+            out.agency = out.agency or _agency_in(piece)
+        elif i > 0 and _is_org(piece, shouting):
+            out.source = out.source or (piece[4:] if piece.lower().startswith("the ") else piece)
+        elif looks_like_name(piece):
+            names.append(_title_case(piece))
+        else:
+            return None
+    for tail in tails:
+        agency = canonical_agency(tail) or _agency_in(tail)
+        if agency:
+            out.agency = out.agency or agency
+        elif _ROLE.search(tail) or len(tail.split()) <= 5:
+            continue
+        else:
+            return None
+    if not names and not out.agency:
+        return None
+    out.authors = names
+    return out
+
+
+def _is_org(piece: str, shouting: bool) -> bool:
+    """An organization credited after the names: "The Washington Post", "CNN", "USA TODAY"."""
+    if len(piece.split()) > 5:
+        return False
+    if piece.lower().startswith("the ") and piece[4:5].isupper():
+        return True
+    return not shouting and piece.isupper() and len(piece.replace(" ", "")) >= 2
+
+
+def _agency_in(text: str) -> str | None:
+    low = text.lower()
+    for key in sorted(AGENCIES, key=len, reverse=True):
+        if len(key) >= 3 and re.search(rf"\b{re.escape(key)}\b", low):
+            return AGENCIES[key]
+    if re.search(r"\bAP\b", text):
+        return AGENCIES["ap"]
+    return None
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Parse ``line`` when it is wholly a byline; ``None`` otherwise."""
+    s = re.sub(r"^[\s•·▪*►»|–—-]+", "", line).strip()
+    if not s or len(s) > 160 or len(s.split()) > 24 or looks_like_url(s) or "@" in s:
+        return None
+    if re.fullmatch(r"(?i)by|von|par|por|written by", s.rstrip(":")):
+        return Byline()
+    if ";" in s and re.search(r"(?i)\bby\b", s):
+        result = Byline()
+        for seg in s.split(";"):
+            seg = seg.strip().rstrip(".")
+            if not seg:
+                continue
+            m = _ROLE_BY.match(seg)
+            if not m:
+                return None
+            role = m["role"].lower()
+            names = [n for n in _split_names(m["names"]) if looks_like_name(n)]
+            if len(names) != len(_split_names(m["names"])):
+                return None
+            if not role.startswith("additional") and role.startswith(("reporting", "writing", "written")):
+                result.authors.extend(names)
+        return result if result.authors else None
+    m = _ROLE_BY.match(s)
+    if (
+        m
+        and m["role"].lower().startswith(("reporting", "writing", "written"))
+        and not m["role"].lower().startswith("additional")
+    ):
+        names = _split_names(m["names"].rstrip("."))
+        if names and all(looks_like_name(n) for n in names):
+            return Byline(authors=[_title_case(n) for n in names])
+        return None
+    m = _BY.match(s) or _AUTHOR_LABEL.match(s)
+    if not m:
+        return None
+    return _parse_names_and_tail(m["rest"])
+
+
+_CREDIT_LABEL = re.compile(
+    r"^(?:contributing|contributors?|source|sources|quelle|quellen|fuente|fuentes|fonte|via|"
+    r"with reporting from|material from|mit material von|avec|con información de|"
+    r"(?:additional\s+)?reporting from|wire reports?)\s*:?\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_AND_AGENCIES = re.compile(
+    r"^(?P<pub>.+?)\s+(?:and|with|\+|&|und|et|y|con)\s+(?:agencies|wires|wire services|news agencies|"
+    r"agenturen|agences|agencias)\.?$",
+    re.IGNORECASE,
+)
+
+
+_CONTRIBUTED = re.compile(
+    r"^(?P<who>.{2,60}?)\s+(?:contributed|contributed reporting|"
+    r"contributed to this (?:report|story|article))$",
+    re.IGNORECASE,
+)
+
+
+def _org_like(value: str) -> bool:
+    toks = value.split()
+    if not 1 <= len(toks) <= 5:
+        return False
+    small = {"of", "the", "and", "de", "la", "&"}
+    return all(t[:1].isupper() or t[:1].isdigit() or t.lower() in small for t in toks)
+
+
+def parse_credit(line: str) -> Byline | None:
+    """Parse ``line`` when it is wholly a wire/agency credit; ``None`` otherwise."""
+    s = re.sub(r"^[\s•·▪*►»|–—-]+", "", line).strip().rstrip(".").strip()
+    if not s or len(s) > 100:
+        return None
+    bare = s.strip("()[]").strip()
+    if (s.startswith("(") and s.endswith(")")) or s.startswith("©") or s == bare:
+        agency = canonical_agency(bare.lstrip("© ").strip())
+        if agency and (s != bare or len(bare) > 3 or bare.isupper()):
+            return Byline(agency=agency)
+    m = _AND_AGENCIES.match(s)
+    if m and _org_like(m["pub"]):
+        agency = canonical_agency(m["pub"])
+        return Byline(agency=agency) if agency else Byline(source=m["pub"].strip(), agency=None)
+    m = _CONTRIBUTED.match(s)
+    if m:
+        orgs = _split_names(m["who"])
+        known = [a for a in (canonical_agency(o) for o in orgs) if a]
+        return Byline(agency=known[0]) if known and len(known) == len(orgs) else None
+    m = _CREDIT_LABEL.match(s)
+    if m:
+        orgs = _split_names(m["rest"])
+        agencies = [canonical_agency(o) for o in orgs]
+        known = [a for a in agencies if a]
+        if known and len(known) == len(orgs):
+            return Byline(agency=known[0])
+        if len(orgs) == 1 and _org_like(orgs[0]) and orgs[0].lower().startswith("the "):
+            return Byline(agency=orgs[0][4:])
+    return None
+
+
+_INLINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’/-]{1,60}\s*\((?P<agency>[^)]{2,40})\)\s*[-–—:]")
+
+
+def inline_agency(line: str) -> str | None:
+    """The agency of a wire dateline opening a paragraph ("PARIS (AFP) - ..."), or ``None``."""
+    m = _INLINE.match(line.strip())
+    return canonical_agency(m["agency"]) if m else None
+
+
+def normalize_authors(value: Any) -> list[str]:
+    """Authors from a field value: a string ("A; B", "A and B", "By A"), a list, or dicts with "name".
+
+    URLs (profile links) and e-mail addresses are dropped; order is kept, duplicates removed.
+    """
+    items: list[str] = []
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        value = [value]
+    if isinstance(value, str):
+        s = normalize_inline(value)
+        s = re.sub(r"(?i)^(?:by|von|par|por)\s+", "", s)
+        if ";" in s or "|" in s:
+            raw = re.split(r"\s*[;|]\s*", s)
+        elif ("," in s and re.search(r"\b(?:and|&)\b", s)) or s.count(",") >= 2:
+            raw = _split_names(s)
+        elif "," in s and all(len(p.split()) >= 2 for p in s.split(",")):
+            raw = [p for p in s.split(",")]
+        else:
+            raw = re.split(r"\s+(?:and|&|und|et|y)\s+", s)
+        items = raw
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            if isinstance(v, dict):
+                v = v.get("name") or v.get("author") or v.get("full_name")
+            if isinstance(v, str):
+                items.extend(normalize_authors(v) if (";" in v or " and " in v) else [normalize_inline(v)])
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        name = item.strip().strip(",.;").strip()
+        if not name or looks_like_url(name) or "://" in name or "@" in name or "www." in name.lower():
+            continue
+        if len(name) > 100:
+            continue
+        key = name.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out

@@ -1,0 +1,297 @@
+"""The ``metadata`` (order 10) and ``counts`` (order 90) stages.
+
+``metadata`` runs first: it normalizes the text, maps incoming fields onto the schema,
+reads datelines, bylines and wire credits from the header/footer of the text, removes
+those lines (they are facts, now in fields) and finds the headline. ``counts`` runs
+last, on the final text: words, chars, content hash and language, and it makes sure
+every schema key exists so every record validates against
+``schema/document.schema.json``.
+
+Precedence: a value from an incoming field wins over one read from the text (a
+publisher's structured date is more reliable than a printed one). A field date that is
+flagged (future / too old) does not count as present: the dateline is used instead.
+Among datelines, "Published/Posted" beats an unlabelled date, which beats
+"Updated/Last Modified".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any, ClassVar
+
+from corpuskit import Document, Stage
+from corpuskit_plugins.metadata.bylines import Byline, inline_agency, parse_byline, parse_credit
+from corpuskit_plugins.metadata.dates import Dateline, check_date, parse_dateline
+from corpuskit_plugins.metadata.fields import jsonable, map_fields
+from corpuskit_plugins.metadata.language import detect_language, normalize_language
+from corpuskit_plugins.metadata.text_normalize import normalize_text
+from corpuskit_plugins.metadata.titles import find_title, strip_site_suffix
+from corpuskit_plugins.metadata.urls import url_host
+
+#: Every metadata key of an output record, in output order, with its "unknown" value.
+SCHEMA_KEYS: dict[str, Any] = {
+    "title": None,
+    "date": None,
+    "date_flag": None,
+    "date_rejected": None,
+    "crawl_date": None,
+    "authors": None,
+    "url": None,
+    "domain": None,
+    "source": None,
+    "agency": None,
+    "language": None,
+    "description": None,
+    "words": None,
+    "chars": None,
+    "content_hash": None,
+    "source_path": None,
+    "source_line": None,
+    "format": None,
+    "extra": None,
+    "field_sources": None,
+}
+_KIND_RANK = {"published": 0, "bare": 1, "updated": 2}
+
+
+def _split_parts(line: str) -> list[str]:
+    return [p for p in re.split(r"\s+[|•·]\s+|\s{3,}", line.strip()) if p.strip()]
+
+
+def classify_line(
+    line: str, date_order: str, *, header: bool
+) -> tuple[Dateline | None, Byline | None] | None:
+    """``(dateline, byline)`` when ``line`` is wholly metadata, else ``None``.
+
+    A line may combine parts separated by " | " or " • " ("By A | Updated 3 PM ET Oct 21,
+    2011"); each part must be a dateline, a byline or a credit. In the footer only
+    labelled datelines count (a bare date there is usually a "related story" date).
+    """
+    whole_date = parse_dateline(line, date_order)
+    if whole_date and (header or whole_date.kind != "bare"):
+        return whole_date, None
+    found_date: Dateline | None = None
+    found_by: Byline | None = None
+    parts = _split_parts(line)
+    for part in parts:
+        d = parse_dateline(part, date_order)
+        if d and (header or d.kind != "bare"):
+            if found_date is None or _KIND_RANK[d.kind] < _KIND_RANK[found_date.kind]:
+                found_date = d
+            continue
+        b = parse_byline(part) or parse_credit(part)
+        if b is None:
+            return None
+        if found_by is None:
+            found_by = b
+        else:
+            found_by.authors += [a for a in b.authors if a not in found_by.authors]
+            found_by.agency = found_by.agency or b.agency
+            found_by.source = found_by.source or b.source
+    if found_date is None and found_by is None:
+        return None
+    return found_date, found_by
+
+
+class MetadataStage(Stage):
+    """Normalize text and metadata onto the corpuskit schema (runs first).
+
+    Options: ``field_map`` (canonical field → list of input names, replacing the
+    default list for that field), ``date_order`` ("MDY" default, or "DMY") for
+    ambiguous numeric dates, ``strip_lines`` (True: remove dateline/byline/credit lines
+    whose fact went into a field), ``title_from_text`` ("auto": only for plain-text
+    input; True; False), ``min_year`` (1990: older dates are flagged), ``header_lines``
+    / ``footer_lines`` (12 / 20 non-blank lines searched for datelines and credits),
+    ``keep_extra`` (True: unmapped input fields kept under ``extra``).
+    """
+
+    name: ClassVar[str] = "metadata"
+    order: ClassVar[int] = 10
+    per_document: ClassVar[bool] = True
+    description: ClassVar[str] = "normalize text; map and extract title, date, authors, url, source"
+
+    def __init__(
+        self,
+        *,
+        field_map: dict[str, list[str]] | None = None,
+        date_order: str = "MDY",
+        strip_lines: bool = True,
+        title_from_text: bool | str = "auto",
+        min_year: int = 1990,
+        header_lines: int = 12,
+        footer_lines: int = 20,
+        keep_extra: bool = True,
+        today: str | None = None,
+    ) -> None:
+        super().__init__()
+        if str(date_order).upper() not in {"MDY", "DMY"}:
+            raise ValueError(f"stage 'metadata': date_order must be 'MDY' or 'DMY', not {date_order!r}")
+        self.field_map = field_map
+        self.date_order = str(date_order).upper()
+        self.strip_lines = bool(strip_lines)
+        self.title_from_text = title_from_text
+        self.min_year = int(min_year)
+        self.header_lines = int(header_lines)
+        self.footer_lines = int(footer_lines)
+        self.keep_extra = bool(keep_extra)
+        self.today = dt.date.fromisoformat(today) if today else None
+
+    # -- helpers --------------------------------------------------------------------
+    def _title_enabled(self, doc: Document) -> bool:
+        if self.title_from_text == "auto":
+            return doc.source is None or doc.source.format == "text"
+        return bool(self.title_from_text)
+
+    def process_document(self, doc: Document) -> Document | None:
+        """Normalize ``doc`` in place and return it (this stage never rejects)."""
+        doc.text = normalize_text(doc.text or "")
+        raw = doc.metadata if isinstance(doc.metadata, dict) else {}
+        nested = raw.get("metadata")
+        if isinstance(nested, dict) and isinstance(nested.get("field_sources"), dict) and len(raw) == 1:
+            raw = nested  # a corpuskit output record read back in
+        if isinstance(raw.get("field_sources"), dict):
+            doc.metadata = self._passthrough(raw, doc)
+            return doc
+        doc.metadata = self._build(raw, doc)
+        return doc
+
+    def _passthrough(self, raw: dict[str, Any], doc: Document) -> dict[str, Any]:
+        meta = {k: raw.get(k, v) for k, v in SCHEMA_KEYS.items() if k in raw or k not in {"words", "chars"}}
+        extra = dict(raw.get("extra") or {})
+        for k, v in raw.items():
+            if k not in SCHEMA_KEYS:
+                extra[k] = jsonable(v)
+        meta["extra"] = extra if self.keep_extra else {}
+        meta.update(self._provenance(doc, meta))
+        return {k: meta[k] for k in SCHEMA_KEYS if k in meta}
+
+    @staticmethod
+    def _provenance(doc: Document, meta: dict[str, Any]) -> dict[str, Any]:
+        if doc.source is None:
+            return {k: meta.get(k) for k in ("source_path", "source_line", "format")}
+        return {"source_path": doc.source.path, "source_line": doc.source.line, "format": doc.source.format}
+
+    def _build(self, raw: dict[str, Any], doc: Document) -> dict[str, Any]:
+        mapped = map_fields(
+            raw, self.field_map, date_order=self.date_order, min_year=self.min_year, today=self.today
+        )
+        values, sources = dict(mapped.values), dict(mapped.sources)
+        date_flag, date_rejected = mapped.date_flag, mapped.date_rejected
+
+        lines = doc.text.split("\n")
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        header = nonblank[: self.header_lines]
+        footer = [i for i in nonblank[-self.footer_lines :] if i not in header]
+        remove: set[int] = set()
+        anchor: int | None = None
+        datelines: list[tuple[int, int, Dateline]] = []
+        authors: list[str] = []
+        agency: str | None = None
+        credit_source: str | None = None
+        for zone_is_header, zone in ((True, header), (False, footer)):
+            for i in zone:
+                got = classify_line(lines[i], self.date_order, header=zone_is_header)
+                if got is None:
+                    if zone_is_header and agency is None:
+                        agency = inline_agency(lines[i])
+                    continue
+                dline, byline = got
+                remove.add(i)
+                if zone_is_header and anchor is None:
+                    anchor = i
+                if dline is not None:
+                    datelines.append((_KIND_RANK[dline.kind], len(datelines), dline))
+                if byline is not None:
+                    authors += [a for a in byline.authors if a not in authors]
+                    agency = agency or byline.agency
+                    credit_source = credit_source or byline.source
+
+        if "date" not in values:
+            for _, _, dline in sorted(datelines, key=lambda t: (t[0], t[1])):
+                flag = check_date(dline.date, today=self.today, min_year=self.min_year)
+                if flag:
+                    if date_flag is None:
+                        date_flag, date_rejected = flag, dline.date.iso()
+                    continue
+                values["date"], sources["date"] = dline.date.iso(), "text:dateline"
+                break
+        if "authors" not in values and authors:
+            values["authors"], sources["authors"] = authors, "text:byline"
+        if "agency" not in values and agency:
+            values["agency"], sources["agency"] = agency, "text:credit"
+        if "source" not in values and credit_source:
+            values["source"], sources["source"] = credit_source, "text:credit"
+        if values.get("url"):
+            values["domain"], sources["domain"] = url_host(values["url"]), "url"
+
+        if "title" not in values and self._title_enabled(doc):
+            idx = find_title(lines, anchor, skip=remove)
+            if idx is not None:
+                names = [values.get("source") or "", values.get("domain") or ""]
+                values["title"] = strip_site_suffix(lines[idx].strip(), names)
+                sources["title"] = "text:headline"
+
+        if self.strip_lines and remove:
+            doc.text = normalize_text("\n".join(ln for i, ln in enumerate(lines) if i not in remove))
+
+        meta: dict[str, Any] = {k: None for k in SCHEMA_KEYS if k not in {"words", "chars", "content_hash"}}
+        meta.update(values)
+        meta["date_flag"], meta["date_rejected"] = date_flag, date_rejected
+        meta["extra"] = mapped.extra if self.keep_extra else {}
+        meta["field_sources"] = sources
+        meta.update(self._provenance(doc, meta))
+        return {k: meta[k] for k in SCHEMA_KEYS if k in meta}
+
+
+class CountsStage(Stage):
+    """Fill counts, content hash and language from the final text; complete the schema (runs last).
+
+    ``words`` counts whitespace-separated tokens, ``chars`` Unicode code points,
+    ``content_hash`` is ``"sha1:"`` + the SHA-1 of the UTF-8 text. ``language`` is
+    detected with py3langid; when detection is not confident (short text, probability
+    below ``min_confidence``) the incoming language is kept, else ``None``. A confident
+    detection wins over a declared language (page templates often declare a wrong one).
+    Options: ``min_confidence`` (0.8), ``min_chars`` (40 letters).
+    """
+
+    name: ClassVar[str] = "counts"
+    order: ClassVar[int] = 90
+    per_document: ClassVar[bool] = True
+    description: ClassVar[str] = "words, chars, content hash and language of the final text"
+
+    def __init__(self, *, min_confidence: float = 0.8, min_chars: int = 40) -> None:
+        super().__init__()
+        self.min_confidence = float(min_confidence)
+        self.min_chars = int(min_chars)
+
+    def process_document(self, doc: Document) -> Document | None:
+        """Set the counts on ``doc`` and return it (this stage never rejects)."""
+        text = doc.text or ""
+        meta = doc.metadata if isinstance(doc.metadata, dict) else {}
+        sources = dict(meta.get("field_sources") or {})
+        lang, _prob = detect_language(text, min_chars=self.min_chars, min_confidence=self.min_confidence)
+        if lang is not None:
+            meta["language"] = lang
+            sources["language"] = "detected"
+        else:
+            meta["language"] = normalize_language(meta.get("language"))
+            if meta["language"] is None:
+                sources.pop("language", None)
+        meta["words"] = len(text.split())
+        meta["chars"] = len(text)
+        meta["content_hash"] = "sha1:" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if doc.source is not None:
+            meta.setdefault("source_path", doc.source.path)
+            meta.setdefault("source_line", doc.source.line)
+            meta.setdefault("format", doc.source.format)
+        if not isinstance(meta.get("extra"), dict):
+            meta["extra"] = {}
+        meta["field_sources"] = sources
+        ordered = {k: meta.get(k, v) for k, v in SCHEMA_KEYS.items()}
+        for k, v in meta.items():
+            if k not in SCHEMA_KEYS:
+                ordered["extra"][k] = jsonable(v)
+        doc.metadata = ordered
+        return doc

@@ -1,0 +1,165 @@
+"""Titles: pick the headline line of a text and strip site names from titles.
+
+``find_title`` looks at the top of a document. When a dateline or byline was found in
+the header, the headline is the nearest headline-like line *before* it (a standfirst
+sentence between them is skipped); otherwise it is the first headline-like line among
+the first few lines, skipping short site furniture ("Home", "Domain Registration") but
+stopping at the first content sentence. Headline-like means: 3 to 30 words, starts with
+a capital/digit/quote, no sentence-final period (an abbreviation such as "U.S." is not
+a period), not a bullet, URL, photo credit, dateline or byline.
+
+``strip_site_suffix`` removes " - CNN.com", " | Al Jazeera", " – Site Name" and the like
+from the end (and a "Site | " prefix that is a domain or a known site name) while what
+is left still looks like a headline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from corpuskit_plugins.metadata.bylines import canonical_agency
+
+_SEPARATORS = re.compile(r"\s+(?:[|•·»:]{1,2}|[-–—~/])\s+")
+_DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}$", re.IGNORECASE)
+_SMALL = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "&",
+    "for",
+    "in",
+    "on",
+    "at",
+    "to",
+    "de",
+    "la",
+    "le",
+    "el",
+    "du",
+    "des",
+    "der",
+    "die",
+    "das",
+    "di",
+    "da",
+    "del",
+    "y",
+    "et",
+    "und",
+    "by",
+    "news",
+}
+_SITE_WORDS = re.compile(
+    r"\b(?:news|post|times|journal|herald|tribune|guardian|online|magazine|daily|tv|radio|"
+    r"press|media|network|wire|gazette|telegraph|chronicle|observer|review|today|weekly|blog|"
+    r"report|reporter|mail|star|sun|globe|independent|express|standard|nachrichten|zeitung|"
+    r"presse|blatt|diario|periódico|giornale|corriere|journal|monde|info|inc|ltd|\.com)\b",
+    re.IGNORECASE,
+)
+_ABBREV_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St|Dr|Mr|Mrs|Ms|No|vs)\.)$")
+_CREDIT = re.compile(
+    r"(?:\s/\s|\bphoto\b|\bimage\b|\bgetty\b|\bcredit\b|\bfile\b:|\bpicture\b|©|\(c\))", re.IGNORECASE
+)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^\w]+", "", s.casefold())
+
+
+def _site_like(segment: str, site_names: Sequence[str]) -> bool:
+    seg = segment.strip()
+    if not seg:
+        return False
+    n = _norm(seg)
+    for name in site_names:
+        k = _norm(name)
+        if k and (n == k or (len(k) >= 4 and (n in k or k in n))):
+            return True
+    if _DOMAIN.match(seg) or canonical_agency(seg):
+        return True
+    words = seg.split()
+    if len(words) > 5 or len(seg) > 60:
+        return False
+    capitalized = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in words)
+    if not capitalized:
+        return False
+    return len(words) <= 3 or bool(_SITE_WORDS.search(seg)) or seg.isupper()
+
+
+def strip_site_suffix(title: str, site_names: Iterable[str] = ()) -> str:
+    """Remove trailing (and leading) site names from ``title``; keep at least 2 words."""
+    names = [n for n in site_names if n]
+    t = " ".join(title.split())
+    for _ in range(4):
+        parts = list(_SEPARATORS.finditer(t))
+        if not parts:
+            break
+        last = parts[-1]
+        head, tail = t[: last.start()], t[last.end() :]
+        sep = last.group(0).strip()
+        if (
+            len(head.split()) >= 2
+            and _site_like(tail, names)
+            and (sep in {"|", "||", "-", "–", "—", "•", "·", "/", "»", "::"})
+        ):
+            t = head.rstrip(" -–—|:")
+            continue
+        first = parts[0]
+        head, tail = t[: first.start()], t[first.end() :]
+        if len(tail.split()) >= 2 and (
+            _DOMAIN.match(head.strip()) or any(_norm(head) == _norm(n) for n in names)
+        ):
+            t = tail
+            continue
+        break
+    return t
+
+
+def looks_like_headline(line: str) -> bool:
+    """True when ``line`` could be a headline (see the module docstring)."""
+    s = line.strip()
+    words = s.split()
+    if not 3 <= len(words) <= 30 or len(s) > 250:
+        return False
+    if re.match(r"^[•·▪◦●*►»\-–—]", s) or "://" in s or "www." in s.lower() or "@" in s:
+        return False
+    first = next((ch for ch in s if ch.isalnum()), "")
+    if not first or first.islower():
+        return False
+    if s.endswith((".", ",", ";", ":")) and not s.endswith("...") and not _ABBREV_END.search(s):
+        return False
+    if _CREDIT.search(s) and len(words) <= 8:
+        return False
+    letters = sum(ch.isalpha() for ch in s)
+    return letters >= 0.5 * len(s.replace(" ", ""))
+
+
+def find_title(
+    lines: Sequence[str],
+    anchor: int | None = None,
+    *,
+    skip: Iterable[int] = (),
+    max_scan: int = 4,
+) -> int | None:
+    """Index of the headline among ``lines`` (the document's lines, blank ones included).
+
+    ``anchor`` is the index of the first dateline/byline in the header, if any;
+    ``skip`` holds indexes of lines already known to be metadata.
+    """
+    skipped = set(skip)
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip() and i not in skipped]
+    if anchor is not None:
+        before = [i for i in nonblank if i < anchor][-max_scan:]
+        for i in reversed(before):
+            if looks_like_headline(lines[i]):
+                return i
+    for i in nonblank[:max_scan]:
+        s = lines[i].strip()
+        if looks_like_headline(s):
+            return i
+        if len(s.split()) >= 3:  # a content sentence: the text has no headline line
+            return None
+    return None
