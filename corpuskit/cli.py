@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -76,6 +77,9 @@ def build_app(plugins: Plugins) -> typer.Typer:
             "--id-field", help="JSON field holding the id (default: id, doc_id, …).")] = None,
         reader: Annotated[str | None, typer.Option(
             "--reader", help="Read every input with this reader instead of choosing by suffix.")] = None,
+        workers: Annotated[int, typer.Option(
+            "--workers", "-w", min=0, help="Processes for per-document stages (default: all cores). "
+            "Output is identical whatever the number.")] = 0,
         quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
     ) -> None:
         """Clean INPUTS into a JSONL corpus, with rejects, duplicates and a run report beside it."""
@@ -92,6 +96,7 @@ def build_app(plugins: Plugins) -> typer.Typer:
         except (InputError, ConfigError) as exc:
             _err(f"error: {exc}")
             raise typer.Exit(2) from None
+        options.workers = workers or os.cpu_count() or 1
         out = output or default_output(inputs)
         paths = OutputPaths.beside(out)
         warnings: list[str] = []

@@ -53,6 +53,12 @@ class Plugins:
     manager: pluggy.PluginManager
     registry: Registry
     infos: dict[str, PluginInfo]
+    #: the arguments that rebuild the same set in another process (entry-point names, not objects)
+    spec: dict[str, Any] = field(default_factory=dict)
+
+    def reload(self) -> Plugins:
+        """Load the same plugins again (in a worker process: managers do not pickle)."""
+        return load_plugins(**self.spec)
 
     @property
     def failures(self) -> list[PluginInfo]:
@@ -91,6 +97,7 @@ def load_plugins(
     import is recorded in :attr:`Plugins.failures` and skipped, or raises
     :class:`PluginError` when ``strict``.
     """
+    extra = list(extra)
     if autoload is None:
         autoload = not _env_flag(DISABLE_AUTOLOAD_ENV)
     named = set(only or ())
@@ -130,7 +137,9 @@ def load_plugins(
     for name, plugin in pm.list_name_plugin():
         if name in infos:
             infos[name].hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
-    return Plugins(pm, build_registry(pm), infos)
+    loaded = sorted(n for n, i in infos.items() if i.distribution is not None and not i.error)
+    spec = {"autoload": False, "only": loaded, "blocked": sorted(blocked_set), "extra": list(extra)}
+    return Plugins(pm, build_registry(pm), infos, spec)
 
 
 def _call_each(caller: Any, argname: str, make_callback: Any) -> None:

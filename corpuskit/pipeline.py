@@ -90,6 +90,10 @@ class Chain:
         """Per-stage in/out and seconds spent in the stage itself (upstream time subtracted)."""
         out = []
         for i, stage in enumerate(self.stages):
+            inner = getattr(stage, "stage_stats", None)
+            if callable(inner):  # a parallel segment reports its stages itself
+                out.extend(inner())
+                continue
             before, after = self.points[i], self.points[i + 1]
             own = max(0.0, after.seconds - before.seconds)
             st = StageStats(stage.name, before.count, after.count, seconds=own)

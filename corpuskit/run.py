@@ -20,6 +20,7 @@ from corpuskit.document import Document, Source
 from corpuskit.events import EventSink
 from corpuskit.inputs import InputFile, expand_inputs
 from corpuskit.manager import Plugins
+from corpuskit.parallel import plan
 from corpuskit.pipeline import Chain, ConfigError, build_stages, select_stage_names
 from corpuskit.readers import ReaderOptions, ReadFailure
 from corpuskit.report import RunReport, StageStats
@@ -79,6 +80,7 @@ class RunOptions:
     reader: str | None = None
     reader_options: ReaderOptions = field(default_factory=ReaderOptions)
     writer: str | None = None
+    workers: int = 1
 
 
 Progress = Callable[[int, int, int], None]
@@ -153,7 +155,7 @@ def run_clean(
         writer = _open_writer(plugins, options.writer, paths.output, stream)
         plugins.manager.hook.corpuskit_pipeline_start(config=config, stages=names)
         docs = read_documents(expand_inputs(inputs, registry, options.reader), options.reader_options, events)
-        chain = Chain(docs, stages, context)
+        chain = Chain(docs, plan(stages, plugins, options.stage_options, options.workers), context)
         kept = 0
         last = 0.0
         for doc in chain:
