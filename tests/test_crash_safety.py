@@ -1,0 +1,75 @@
+"""kill -9 at random points: the output path holds a complete corpus or nothing, never a
+truncated file under the final name. Also: identical output across runs and worker counts."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, read_jsonl
+
+READERS_ONLY = {"CORPUSKIT_DISABLE_PLUGIN_AUTOLOAD": "1", "CORPUSKIT_PLUGINS": "readers,writers"}
+
+
+def _corpus(path, n):
+    rng = random.Random(7)
+    words = "river city council budget vote school road water power storm market health".split()
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = " ".join(rng.choice(words) for _ in range(300))
+            fh.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+
+
+def _complete(path, n) -> bool:
+    records = read_jsonl(path)
+    return len(records) == n and records[-1]["id"] == f"d{n - 1}"
+
+
+@pytest.mark.slow
+def test_kill_9_never_leaves_a_truncated_corpus(tmp_path):
+    n = 20000
+    src = tmp_path / "in.jsonl"
+    _corpus(src, n)
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, **READERS_ONLY}
+    cmd = [sys.executable, "-m", "corpuskit", "clean", str(src), "-o", str(out), "-q", "-w", "1"]
+    started = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, cwd=tmp_path)
+    full = time.perf_counter() - started
+    assert _complete(out, n)
+    previous = out.read_bytes()
+    rng = random.Random(1)
+    for _ in range(8):
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp_path)
+        time.sleep(rng.uniform(0.05, full * 0.9))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert out.read_bytes() == previous  # the previous complete corpus, untouched
+    out.unlink()
+    for _ in range(4):
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp_path)
+        time.sleep(rng.uniform(0.05, full * 0.9))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert not out.exists() or _complete(out, n)
+    leftovers = [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    assert leftovers  # killed runs leave only temporary files, never final names
+
+
+def test_same_output_across_runs_and_worker_counts(tmp_path):
+    seeds = REPO / "seeds"
+    outs = []
+    for i, workers in enumerate(["1", "1", "2"]):
+        out = tmp_path / f"o{i}.jsonl"
+        res = subprocess.run([sys.executable, "-m", "corpuskit", "clean", str(seeds), "-o", str(out), "-q",
+                              "-w", workers], capture_output=True, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr.decode()
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] == outs[2]
