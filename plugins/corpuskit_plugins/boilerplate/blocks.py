@@ -1,0 +1,281 @@
+"""Block rules: decisions that need the whole document, run after the line rules.
+
+A block rule reads the :class:`~.features.DocView` and the current drops (``drops[i]``
+is ``(rule, reason)`` for a line already judged boilerplate, ``None`` otherwise) and
+adds drops in place. They cover what one line cannot tell:
+
+* ``promo-block``: the teaser list that follows a promo header ("Featured on X",
+  "Related", "More from X", "Most popular").
+* ``menu-run``: runs of short title-case lines without sentence punctuation (menus,
+  teaser titles, tag lists).
+* ``main-content``: for naive full-page text dumps, the article body is the densest
+  run of sentence-like lines (a jusText-style good/bad classification of plain lines,
+  smoothed by a maximum-sum span); everything outside it is page furniture.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .features import DocView, LineFeatures
+from .rules import AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key, _LIST_MARK
+
+Drops = list["tuple[str, str] | None"]
+BlockRule = Callable[[DocView, Drops, int], None]
+
+#: Labels that open a list of links to other stories.
+PROMO_HEADERS = frozenset(
+    """
+    related|related news|related stories|related articles|related content|related coverage|related links|
+    related posts|related videos|related reading|related topics|more stories|more news|more videos|more on this story|
+    most popular|most read|most viewed|most shared|most commented|most emailed|popular|popular now|trending|
+    trending now|trending stories|top stories|latest news|latest stories|recommended|recommended for you|
+    recommended stories|you may also like|you might also like|you may be interested in|we recommend|
+    editor's picks|editors' picks|don't miss|around the web|sponsored stories|promoted stories|
+    from our partners|more like this|read next|up next|what to read next|featured|featured stories|
+    weitere artikel|das könnte sie auch interessieren|mehr zum thema|noticias relacionadas|
+    te puede interesar|articles similaires|sur le même sujet|à lire aussi|leia também|czytaj też
+    """.replace("\n", "").split("|")
+)
+_PROMO_HEADERS = frozenset(s.strip() for s in PROMO_HEADERS if s.strip())
+_HEADER_PREFIXES = ("featured on ", "more from ", "more on ", "more in ", "latest from ", "also on ",
+                    "most popular on ", "top stories from ", "more stories from ")
+
+
+def is_promo_header(text: str, feat: LineFeatures) -> bool:
+    """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular")."""
+    if feat.n_words > 8 or feat.ends_sentence and not text.endswith(":"):
+        return False
+    key = _label_key(text)
+    return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES)
+
+
+def _teaser_like(f: LineFeatures) -> bool:
+    if f.ends_sentence:  # a one-sentence blurb; a longer sentence is more likely the article's
+        return f.n_words <= 22 and f.n_sentences <= 1
+    return f.n_words <= 35 and f.n_sentences <= 1 and f.n_chars <= 260
+
+
+def promo_block(view: DocView, drops: Drops, level: int) -> None:
+    """Drop the teaser list after a promo header.
+
+    When the list runs to the end of the document every teaser goes; when article
+    text resumes after it, only the headline-like lines (no sentence punctuation)
+    right after the header go, so a real paragraph is never taken for a teaser.
+    """
+    n = len(view)
+    feats = view.features
+    i = 0
+    while i < n:
+        f = feats[i]
+        if i == 0 or not is_promo_header(view.lines[i], f):
+            i += 1
+            continue
+        if drops[i] is None:
+            drops[i] = ("promo-block", "promo header")
+        j = i + 1
+        candidates: list[int] = []
+        while j < n:
+            if drops[j] is not None:
+                j += 1
+                continue
+            g = feats[j]
+            if not _teaser_like(g):
+                break
+            candidates.append(j)
+            j += 1
+        to_end = j >= n
+        if to_end and (level >= BALANCED or len(candidates) <= 12):
+            for k in candidates:
+                drops[k] = ("promo-block", f"teaser after promo header {view.lines[i][:40]!r}")
+        else:
+            for k in candidates:
+                if feats[k].ends_sentence:
+                    break
+                drops[k] = ("promo-block", f"headline after promo header {view.lines[i][:40]!r}")
+        i = j
+
+
+def _is_label(f: LineFeatures, text: str) -> bool:
+    if f.ends_sentence or f.n_words > 7 or f.n_words == 0:
+        return False
+    if _LIST_MARK.match(text) and f.n_words > 3:
+        return False  # "• Item of a list" inside an article
+    return f.is_title_case or f.n_words <= 2
+
+
+def menu_run(view: DocView, drops: Drops, level: int) -> None:
+    """Drop runs of short title-case lines without sentence punctuation (menus, teaser titles).
+
+    A run may include lines other rules already dropped; it needs at least four such
+    labels in balanced mode (three in aggressive). The first line is left alone.
+    """
+    need = 3 if level >= AGGRESSIVE else 4
+    n = len(view)
+    feats = view.features
+    i = 1
+    while i < n:
+        j = i
+        labels: list[int] = []
+        while j < n:
+            if drops[j] is not None:
+                j += 1
+                continue
+            if _is_label(feats[j], view.lines[j]):
+                labels.append(j)
+                j += 1
+                continue
+            break
+        if len(labels) >= need:
+            for k in labels:
+                drops[k] = ("menu-run", f"run of {len(labels)} short title-case lines (menu/teasers)")
+        i = max(j, i + 1)
+
+
+_CAPTION_RULES = frozenset({"photo-credit", "caption-near-credit", "caption-with-credit", "credit-name"})
+
+
+def _weights(view: DocView, drops: Drops) -> list[float]:
+    """jusText-like line classes as weights: good prose > 0, short sentences ~0, the rest < 0."""
+    use_stops = view.doc_stop_ratio >= 0.05
+    n = len(view)
+    out = []
+    for i, f in enumerate(view.features):
+        if drops[i] is not None:
+            out.append(-2.0)
+            continue
+        near_credit = (i > 0 and drops[i - 1] is not None and drops[i - 1][0] in _CAPTION_RULES) or (
+            i + 1 < n and drops[i + 1] is not None and drops[i + 1][0] in _CAPTION_RULES
+        )
+        out.append(-1.0 if near_credit else _weight(f, use_stops))
+    return out
+
+
+def _weight(f: LineFeatures, use_stops: bool) -> float:
+    stop_ok = f.stop_ratio >= 0.15 or not use_stops
+    if f.ends_sentence and stop_ok and (f.n_words >= 15 or (f.n_sentences >= 2 and f.n_words >= 8)):
+        return min(f.n_chars, 600) / 50.0
+    if f.ends_sentence and f.n_words >= 4 and stop_ok:
+        return 0.5
+    if f.n_words >= 20 and stop_ok:
+        return 1.0  # a long paragraph without final punctuation
+    return -1.0
+
+
+def is_page_dump(view: DocView, drops: Drops, level: int) -> bool:
+    """Whether the document looks like a naive full-page text dump (menus, footers...)."""
+    n = len(view)
+    if n < 12:
+        return False
+    use_stops = view.doc_stop_ratio >= 0.05
+    left = [f for i, f in enumerate(view.features) if drops[i] is None]
+    bad = sum(1 for f in left if _weight(f, use_stops) < 0)
+    if level >= AGGRESSIVE:
+        return bad >= 6 and bad >= 0.3 * len(left)
+    return bad >= 10 and bad >= 0.45 * len(left)
+
+
+_TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+[|:]\s*|:\s+")
+
+
+def title_echo(view: DocView) -> int | None:
+    """The index of the headline inside a page dump: the line repeating the ``<title>`` (line 0)."""
+    if len(view) < 2:
+        return None
+    first = view.lines[0].casefold()
+    parts = [p.strip() for p in _TITLE_SPLIT.split(first) if len(p.strip()) >= 12]
+    if not parts:
+        return None
+    for i in range(1, min(len(view), 400)):
+        line = view.lines[i].casefold()
+        if len(line) >= 12 and (line == first or any(line == p or (len(line) >= 20 and p.startswith(line))
+                                                     for p in parts)):
+            return i
+    return None
+
+
+def _segments(weights: list[float]) -> list[tuple[float, int, int]]:
+    """Maximal positive runs of the weights (Kadane), as ``(sum, start, end)``."""
+    out: list[tuple[float, int, int]] = []
+    cur = 0.0
+    best = (0.0, 0, -1)
+    start = 0
+    for i, w in enumerate(weights):
+        if cur <= 0:
+            if best[0] > 0:
+                out.append(best)
+            cur, start, best = w, i, (0.0, i, -1)
+        else:
+            cur += w
+        if cur > best[0]:
+            best = (cur, start, i)
+    if best[0] > 0:
+        out.append(best)
+    return out
+
+
+GAP = 12
+GOOD = 2.0
+
+
+def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None) -> tuple[int, int]:
+    """Grow the body span over good lines at most ``GAP`` lines away (lead, last paragraphs)."""
+    if echo is not None and echo < s <= echo + 30:
+        s = echo
+    changed = True
+    while changed:
+        changed = False
+        for i in range(s - 1, max(-1, s - 1 - GAP), -1):
+            if i > 0 and weights[i] >= GOOD:
+                s, changed = i, True
+                break
+        for i in range(e + 1, min(len(weights), e + 1 + GAP)):
+            if weights[i] >= GOOD:
+                e, changed = i, True
+                break
+    return s, e
+
+
+def main_content(view: DocView, drops: Drops, level: int) -> None:
+    """For page dumps, keep only the densest span of sentence-like lines (the article body).
+
+    Lines are weighted like jusText's classes, on plain text: long sentence-like lines
+    with function words are good (weight grows with length), short sentences are
+    neutral-positive, short lines without sentence punctuation, lines next to photo
+    credits and lines other rules dropped are bad. The maximum-sum span of weights is
+    the body; a span that starts shortly after the headline (the line repeating the
+    page title) gets a bonus. Lines outside the span are dropped. Text that does not
+    look like a page dump (already-clean article text, trafilatura output) is left
+    alone except in aggressive mode.
+    """
+    if view.format == "html" and level < AGGRESSIVE:
+        return
+    if not is_page_dump(view, drops, level):
+        return
+    segs = _segments(_weights(view, drops))
+    if not segs:
+        return
+    echo = title_echo(view)
+
+    def rank(seg: tuple[float, int, int]) -> float:
+        score, start, _end = seg
+        if echo is not None and echo <= start <= echo + 30:
+            return score * 1.5
+        return score
+
+    best, s, e = max(segs, key=rank)
+    if best < 5.0:
+        return
+    s, e = _extend(view, _weights(view, drops), s, e, echo)
+    for i in range(len(view)):
+        if (i < s or i > e) and drops[i] is None:
+            drops[i] = ("main-content", "outside the main text block of a page dump")
+
+
+#: name -> (block rule, minimum mode level), run in this order.
+BLOCK_RULES: dict[str, tuple[BlockRule, int]] = {
+    "promo-block": (promo_block, CONSERVATIVE),
+    "main-content": (main_content, BALANCED),
+    "menu-run": (menu_run, BALANCED),
+}

@@ -1,0 +1,111 @@
+"""The decision engine: line rules, then block rules, then corpus-level furniture.
+
+:class:`Cleaner` holds the rules selected for a mode and turns a document's text into
+one :class:`Decision` per non-empty line. The stage and ``corpuskit explain`` both use
+it, so what ``explain`` prints is exactly what the stage does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .blocks import BLOCK_RULES, BlockRule, Drops
+from .features import DocView, split_lines
+from .furniture import FurnitureCounter
+from .rules import BUILTIN_RULES, MODES, RULE_LEVELS, Rule
+
+
+@dataclass(slots=True)
+class Decision:
+    """The verdict on one non-empty line: kept or dropped, and which rule decided why."""
+
+    index: int
+    text: str
+    keep: bool
+    rule: str | None = None
+    reason: str | None = None
+
+
+def mode_level(mode: str) -> int:
+    """The numeric level of ``mode`` (``conservative`` 0, ``balanced`` 1, ``aggressive`` 2)."""
+    try:
+        return MODES[mode]
+    except KeyError:
+        raise ValueError(f"unknown boilerplate mode {mode!r} (use one of {', '.join(MODES)})") from None
+
+
+def select_rules(rules: Iterable[tuple[str, Rule]], level: int) -> list[tuple[str, Rule]]:
+    """The rules that run at ``level``: built-ins up to that level, third-party rules always."""
+    return [(name, fn) for name, fn in rules if RULE_LEVELS.get(fn, 0) <= level]
+
+
+def builtin_rules() -> list[tuple[str, Rule]]:
+    """The built-in rules as ``(name, rule)`` pairs (what the plugin registers)."""
+    return [(name, fn) for name, (fn, _level) in BUILTIN_RULES.items()]
+
+
+class Cleaner:
+    """Applies the selected line rules, block rules and furniture counts to documents."""
+
+    def __init__(
+        self,
+        rules: Iterable[tuple[str, Rule]] | None = None,
+        mode: str = "balanced",
+        furniture: FurnitureCounter | None = None,
+    ) -> None:
+        self.mode = mode
+        self.level = mode_level(mode)
+        self.rules = select_rules(builtin_rules() if rules is None else rules, self.level)
+        self.blocks: list[tuple[str, BlockRule]] = [
+            (name, fn) for name, (fn, lvl) in BLOCK_RULES.items() if lvl <= self.level
+        ]
+        self.furniture = furniture
+
+    def decide(
+        self,
+        text: str,
+        metadata: dict[str, Any] | None = None,
+        format: str = "text",
+        source: str | None = None,
+    ) -> list[Decision]:
+        """One :class:`Decision` per non-empty line of ``text``, in order.
+
+        ``source`` names the site or input the document belongs to; with a furniture
+        counter, lines repeated across earlier documents of that source are dropped
+        and this document's lines are counted.
+        """
+        view = DocView(split_lines(text), metadata, format)
+        drops: Drops = [None] * len(view)
+        for i in range(len(view)):
+            line = view.line(i)
+            for name, rule in self.rules:
+                reason = rule(line)
+                if reason:
+                    drops[i] = (name, str(reason))
+                    break
+        for _name, block in self.blocks:
+            block(view, drops, self.level)
+        if self.furniture is not None and source is not None:
+            self._apply_furniture(view, drops, source)
+        return [
+            Decision(i, t, d is None, d[0] if d else None, d[1] if d else None)
+            for i, (t, d) in enumerate(zip(view.lines, drops, strict=True))
+        ]
+
+    def _apply_furniture(self, view: DocView, drops: Drops, source: str) -> None:
+        counter = self.furniture
+        assert counter is not None
+        for i, (t, f) in enumerate(zip(view.lines, view.features, strict=True)):
+            if drops[i] is None and i > 0 and counter.eligible(f):
+                seen = counter.seen(source, t)
+                if seen >= counter.min_docs:
+                    drops[i] = ("repeated-furniture", f"line seen in {seen} other documents of this source")
+        counter.add_document(source, view.lines, view.features)
+
+    def clean(self, text: str, metadata: dict[str, Any] | None = None, format: str = "text",
+              source: str | None = None) -> tuple[str, list[Decision]]:
+        """``(kept text, decisions)``: the kept lines joined with ``"\\n"``."""
+        decisions = self.decide(text, metadata, format, source)
+        return "\n".join(d.text for d in decisions if d.keep), decisions

@@ -1,0 +1,158 @@
+"""Per-line features computed once per document, and the ``RichLine`` rules receive.
+
+A :class:`DocView` is built once per document (one pass over its non-empty lines);
+rules then read cheap precomputed numbers (word count, stopword ratio, whether the
+line ends like a sentence...) instead of re-scanning the text. :class:`RichLine`
+subclasses :class:`corpuskit.Line`, so third-party rules that only know ``Line`` see
+exactly what the hook promises, while built-in rules can use the extra features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from corpuskit import Line
+
+# Frequent function words of the languages the corpora mostly hold (en, de, fr, es,
+# it, pt, pl, nl). A line of prose has many of them; menus and teaser titles few.
+STOPWORDS = frozenset(
+    """
+    a about after all also an and any are as at be been but by can could did do does
+    for from had has have he her his how i if in into is it its just more most my no not
+    of on one only or other our out over said says she so some than that the their them
+    then there these they this those to up was we were what when where which while who
+    will with would you your
+    aber als am an auch auf aus bei bis das dass dem den der des die dir doch du ein eine
+    einem einen einer es für hat ich ihr im ist ja kann man mit nach nicht noch nur oder
+    sich sie sind so um und uns vom von vor war was wie wir wird zu zum zur über
+    au aux avec ce ces dans de des du elle en est et il ils je la le les leur lui mais me
+    même nous on ont ou par pas pour qu que qui sa se ses son sont sur un une vous été
+    al como con del el en es esta está este fue ha la las lo los más para pero por que se
+    sin sobre su sus un una y
+    alla anche che chi come da dei della delle di gli ha il lo nel non per più sono una
+    ao com da das do dos em foi mais na nas no nos não os para pela pelo que se um uma é
+    być do jak jest na nie od po się to tak że w z za
+    dat een het niet van voor zijn
+    """.split()
+)
+
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+# sentence-final punctuation, optionally followed by closing quotes/brackets
+_SENT_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+_SENT_BREAK = re.compile(r"[.!?][\"'”’»)]*\s+[\"'“‘«(]?[A-ZÀ-Ý]")
+_TRUNCATED = re.compile(r"\s(?:…|\.\.\.)$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+class LineFeatures:
+    """Cheap numbers about one line, used by rules and block passes."""
+
+    __slots__ = (
+        "cap_ratio",
+        "ends_sentence",
+        "n_chars",
+        "n_sentences",
+        "n_words",
+        "stop_ratio",
+        "text",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n_chars = len(text)
+        words = _WORD.findall(text)
+        n = len(words)
+        if n == 0 and _LETTER.search(text):
+            n = 1
+        # scripts without spaces (CJK): count characters as words, roughly
+        if n and self.n_chars / n > 25:
+            n = max(n, self.n_chars // 4)
+        self.n_words = n
+        stops = caps = 0
+        for w in words:
+            low = w.lower()
+            if low in STOPWORDS:
+                stops += 1
+            elif w[0].isupper():
+                caps += 1
+        content_words = len(words) - stops
+        self.stop_ratio = stops / len(words) if words else 0.0
+        self.cap_ratio = caps / content_words if content_words else 0.0
+        # a truncated teaser ("Although mold is gone, classes …") does not end a sentence
+        self.ends_sentence = bool(_SENT_END.search(text)) and not _TRUNCATED.search(text)
+        self.n_sentences = len(_SENT_BREAK.findall(text)) + (1 if self.ends_sentence else 0)
+
+    @property
+    def is_prose(self) -> bool:
+        """A sentence-like line: long enough, ends like a sentence, has function words."""
+        return self.n_words >= 8 and self.ends_sentence and self.stop_ratio >= 0.12
+
+    @property
+    def is_short_label(self) -> bool:
+        """A few words without sentence punctuation (menu item, label, teaser title)."""
+        return self.n_words <= 8 and not self.ends_sentence
+
+    @property
+    def is_title_case(self) -> bool:
+        """Most content words capitalised (menus, headlines, names)."""
+        return self.cap_ratio >= 0.6
+
+
+class DocView:
+    """All non-empty lines of one document with their features, computed once."""
+
+    __slots__ = ("doc_stop_ratio", "features", "format", "lines", "metadata")
+
+    def __init__(self, lines: Sequence[str], metadata: dict[str, Any] | None = None,
+                 format: str = "text") -> None:
+        self.lines = list(lines)
+        self.metadata = metadata if metadata is not None else {}
+        self.format = format
+        self.features = [LineFeatures(t) for t in self.lines]
+        words = sum(f.n_words for f in self.features) or 1
+        self.doc_stop_ratio = sum(f.stop_ratio * f.n_words for f in self.features) / words
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def line(self, index: int) -> RichLine:
+        """The :class:`RichLine` for line ``index``."""
+        return RichLine(self.lines[index], index, self.lines, self.metadata, self.format, self)
+
+
+@dataclass(slots=True)
+class RichLine(Line):
+    """A :class:`corpuskit.Line` that also carries the document's precomputed features."""
+
+    view: DocView | None = None
+
+    @property
+    def feat(self) -> LineFeatures:
+        """Features of this line."""
+        if self.view is not None:
+            return self.view.features[self.index]
+        return LineFeatures(self.text)
+
+    def feat_at(self, offset: int) -> LineFeatures | None:
+        """Features of the line ``offset`` away, or ``None`` past the ends."""
+        i = self.index + offset
+        if not 0 <= i < len(self.lines):
+            return None
+        if self.view is not None:
+            return self.view.features[i]
+        return LineFeatures(self.lines[i])
+
+
+def features_of(line: Line) -> LineFeatures:
+    """Features of ``line`` (precomputed for a :class:`RichLine`, computed otherwise)."""
+    if isinstance(line, RichLine):
+        return line.feat
+    return LineFeatures(line.text)
+
+
+def split_lines(text: str) -> list[str]:
+    """The stripped non-empty lines of ``text``."""
+    return [s for s in (raw.strip() for raw in text.splitlines()) if s]

@@ -1,0 +1,558 @@
+"""Built-in line rules: small named functions ``rule(line) -> reason | None``.
+
+Each rule looks at one :class:`corpuskit.Line` (and its neighbours) and returns a short
+reason when the line is boilerplate. Rules are registered through the
+``corpuskit_register_boilerplate_rules`` hook like any third-party rule; the mode in
+which a built-in rule runs is in :data:`RULE_LEVELS` (third-party rules always run).
+
+Families: photo credits and captions, slideshow residue, promo and related links,
+kicker headlines of other stories, media teasers, widgets and counters, copyright
+lines, byline/date residue, newsletter and cookie prompts, author blurbs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from corpuskit import Line
+
+from .features import LineFeatures, RichLine, features_of
+
+Rule = Callable[[Line], "str | None"]
+
+CONSERVATIVE, BALANCED, AGGRESSIVE = 0, 1, 2
+MODES = {"conservative": CONSERVATIVE, "balanced": BALANCED, "aggressive": AGGRESSIVE}
+
+# ---------------------------------------------------------------------------------
+# shared patterns
+
+_LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[•·▪►■◦*–-])\s+")
+
+_AGENCY = (
+    r"(?:AP|AFP|Reuters|REUTERS|Getty(?:\s+Images)?|GETTY(?:\s+IMAGES)?|EPA(?:-EFE)?|EFE|"
+    r"Associated\s+Press|ASSOCIATED\s+PRESS|Shutterstock|SHUTTERSTOCK|iStock(?:photo)?|Bloomberg|"
+    r"dpa|DPA|Xinhua|XINHUA|Alamy|Corbis|WireImage|PA(?:\s+(?:Images|Wire|Media))?|Sipa(?:\s+USA)?|"
+    r"SIPA|Anadolu(?:\s+Agency)?|NurPhoto|TNS|ZUMA(?:\s+(?:Press|Wire))?|Pool|POOL|Handout|HANDOUT|"
+    r"AAP|KCNA|UPI|ANSA|Yonhap|Kyodo|Sputnik|TASS|Keystone|imago(?:\s+images)?|IMAGO|"
+    r"picture(?:\s+|-)alliance|Wikimedia(?:\s+Commons)?|Flickr|Unsplash|Pexels|NASA|"
+    r"LightRocket|Redux|Polaris|Bloomberg\s+News|AP\s+Photo|AFP\s+Photo|Reuters\s+Photo|"
+    r"The\s+New\s+York\s+Times|The\s+Washington\s+Post|Los\s+Angeles\s+Times|"
+    r"Agence\s+France-Presse|AGENCE\s+FRANCE-PRESSE|Photo\s+illustration|File(?:\s+photo)?)"
+)
+_AGENCY_ONLY = re.compile(
+    rf"^[(\[]?{_AGENCY}(?:\s*(?:/|via|for)\s*{_AGENCY})*(?:\s*/\s*(?:File|file|FILE|Pool|Handout))?"
+    r"[)\]]?\.?$"
+)
+# "Karim Kadim / AP", "Chip Somodevilla/Getty Images", "Jim Watson/AFP via Getty Images"
+_NAME_SLASH_AGENCY = re.compile(
+    rf"^(?:\(?(?:Photo|Foto|Image|Picture)s?\s*:\s*)?[^.!?/]{{2,60}}?\s*/\s*{_AGENCY}"
+    rf"(?:\s*(?:/|via|for)\s*{_AGENCY})*(?:\s*/\s*(?:File|file|FILE))?\)?\.?$"
+)
+_VIA_AGENCY = re.compile(rf"^[^.!?]{{2,50}}?\s+(?:via|for)\s+{_AGENCY}\.?$")
+# "Photo: Getty Images", "Credit: John Doe", "Photograph by ...", "Foto: dpa"
+_CREDIT_PREFIX = re.compile(
+    r"^[(\[]?(?:photo(?:graph)?s?|image|picture|pic|credit|credits|illustration|graphic|"
+    r"foto|fotos|bild|bildquelle|quelle|imagen|crédito|crédit|photo credit|image credit|"
+    r"image source|photo courtesy|courtesy)"
+    r"\s*(?:(?:by|credit|courtesy(?:\s+of)?|source|von|de)\b\s*:?|[:|©])\s*\S",
+    re.I,
+)
+_CAPTION_WITH_CREDIT = re.compile(
+    rf"[(\[](?:[^()\[\]]{{0,60}}/\s*{_AGENCY}|{_AGENCY}\s*/[^()\[\]]{{0,60}}|"
+    r"(?:AP |AFP |Reuters )?Photo(?:graph)?\s*[:/][^()\[\]]{1,60}|"
+    r"(?:Photo|Image|Foto)s?\s+(?:by|credit|courtesy)[^()\[\]]{1,60})[)\]]\s*$"
+)
+_NAME_TOKEN = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]*|(?:al|el|bin|ibn|de|da|del|della|van|von|der|den|di|du|le|la|dos|das|y)"
+    r"(?:[-’'][A-Z][\w'’-]*)?|[A-Z]\.)$"
+)
+
+_CAPTION_VERBS = re.compile(
+    r"\b(?:holds?|speaks?|talks?|attends?|arrives?|walks?|waves?|gestures?|poses?|looks? on|"
+    r"stands?|sits?|leaves?|delivers?|greets?|shakes? hands|addresses|listens?|reacts?|"
+    r"celebrates?|boards?|cross(?:es)?|carr(?:y|ies)|gathers?|watch(?:es)?|march(?:es)?|"
+    r"is seen|are seen|is pictured|are pictured|pictured|takes? part|participates?|"
+    r"prepares?|rides?|runs?|smiles?|embraces?|hug(?:s)?|prays?|mourns?|protests?|"
+    r"in this (?:file )?(?:photo|image|picture|handout)|file photo|seen here|"
+    r"\((?:left|right|center|centre|L|R|C)\)|from left|left to right)\b"
+)
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|according to|added|stated|announced|met|was|were|had|has been|have been|would|will|"
+    r"could|confirmed|reported|agreed|decided)\b|[“”\"]"
+)
+
+
+def _core(text: str) -> str:
+    """The line without a leading list marker (``1.``, ``•``)."""
+    return _LIST_MARK.sub("", text, count=1)
+
+
+def is_credit_text(text: str) -> bool:
+    """Whether ``text`` is a photo credit line ("Karim Kadim / AP", "Photo: Getty Images")."""
+    core = _core(text)
+    if len(core) > 90:
+        return False
+    return bool(
+        _AGENCY_ONLY.match(core)
+        or _NAME_SLASH_AGENCY.match(core)
+        or _VIA_AGENCY.match(core)
+        or (_CREDIT_PREFIX.match(core) and len(core.split()) <= 10)
+    )
+
+
+def is_name_like(text: str) -> bool:
+    """Two to four capitalised name tokens and nothing else ("Chip Somodevilla")."""
+    if len(text) > 40 or any(ch.isdigit() for ch in text):
+        return False
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    if not tokens[0][0].isupper() and not tokens[0].startswith(("al-", "el-")):
+        return False
+    return all(_NAME_TOKEN.match(t) for t in tokens)
+
+
+def is_caption_like(text: str, feat: LineFeatures | None = None) -> bool:
+    """A sentence that describes a picture (present-tense depiction, no reported speech)."""
+    f = feat or LineFeatures(text)
+    if f.n_words > 90 or _REPORTING.search(text):
+        return False
+    head = " ".join(text.split()[:25])
+    return bool(_CAPTION_VERBS.search(head))
+
+
+def _neighbour_is_credit(line: Line) -> bool:
+    for off in (-1, 1):
+        other = line.neighbour(off)
+        if other and (is_credit_text(other) or (is_name_like(other) and _name_is_credit(line, off))):
+            return True
+    return False
+
+
+def _name_is_credit(line: Line, off: int) -> bool:
+    """The name-only line ``off`` away from ``line`` sits next to a caption (``line``)."""
+    return is_caption_like(line.text, features_of(line) if off else None) and line.index + off > 0
+
+
+# ---------------------------------------------------------------------------------
+# photo credits and captions
+
+
+def photo_credit(line: Line) -> str | None:
+    """A photo credit line: "Karim Kadim / AP", "Photo: Getty Images", "AFP/File", "(Reuters)"."""
+    if is_credit_text(line.text):
+        return "photo credit"
+    return None
+
+
+def caption_with_credit(line: Line) -> str | None:
+    """A caption sentence ending in its credit: "... on Aug. 18. (Maya Alleruzzo / AP)"."""
+    if len(line.text) < 400 and _CAPTION_WITH_CREDIT.search(line.text):
+        return "caption ending in a photo credit"
+    return None
+
+
+def credit_name(line: Line) -> str | None:
+    """A lone name next to a picture caption: the photographer's credit."""
+    if line.index == 0 or not is_name_like(line.text):
+        return None
+    for off in (-1, 1):
+        other = line.neighbour(off)
+        if other and is_caption_like(other) and line.index + off > 0:
+            return "photographer's name next to a caption"
+    return None
+
+
+def caption_near_credit(line: Line) -> str | None:
+    """A caption next to a credit line: a picture description or a short label."""
+    f = features_of(line)
+    if f.n_words > 90:
+        return None
+    if not _neighbour_is_credit(line):
+        return None
+    if is_caption_like(line.text, f):
+        return "caption next to a photo credit"
+    if f.n_words <= 6 and not f.ends_sentence and (line.index > 0 or is_name_like(line.text)):
+        return "picture label next to a photo credit"
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# slideshow and image residue
+
+_SLIDESHOW = re.compile(
+    r"back to slideshow navigation|loading (?:photos|images|gallery|slideshow)|"
+    r"\bslideshow \(\d+\)|click to (?:view|enlarge|expand) (?:the )?(?:image|photo|picture|gallery)|"
+    r"this image contains graphic content|use the buttons above to navigate|"
+    r"^(?:photos?|images?|pictures?|gallery|slideshow|fotos?|bilder|galerie|video)\s*:?\s*$|"
+    r"^(?:photos|slideshow|gallery|fotostrecke|bildergalerie)\s*:\s*\S|"
+    r"^(?:view|open|launch|see|browse) (?:the |our )?(?:full )?(?:photo )?(?:gallery|slideshow|photos)\b|"
+    r"^(?:enlarge|expand) (?:this )?(?:image|photo|picture)$|^(?:hide|show|toggle) caption$|"
+    r"^(?:previous|next|prev) (?:image|photo|picture|slide)$|^(?:image|photo|slide|bild|foto) \d+ (?:of|/|von|de) \d+$|"
+    r"^\d+ (?:of|/) \d+$|^\d+ (?:photos|images|pictures|fotos|bilder)$",
+    re.I,
+)
+_EDITORS_NOTE = re.compile(r"^editor'?’?s note:?$", re.I)
+
+
+def slideshow_residue(line: Line) -> str | None:
+    """Slideshow and gallery residue: "Back to slideshow navigation", "loading photos...", "Image:"."""
+    core = _core(line.text)
+    if len(core) > 400:
+        return None
+    if _SLIDESHOW.search(core):
+        return "slideshow/gallery residue"
+    if _EDITORS_NOTE.match(core) and _SLIDESHOW.search(line.next):
+        return "slideshow/gallery residue"
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# promo and related links
+
+_PROMO_PREFIX = re.compile(
+    r"^(?:more (?:from|on|about|in|at) [^:]{1,40}|story|video|videos|watch|watch now|listen|audio|podcast|"
+    r"related|related (?:story|stories|article|articles|link|links|content|coverage|news|video)|"
+    r"read more|read also|also read|read|see also|also see|more|also|recommended|click here|"
+    r"don'?t miss|must read|trending|editor'?s picks?|top story|sponsored|advertisement|quiz|"
+    r"transcript(?: of)?|related topics|next story|previous story|up next|next up|"
+    r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weiterlesen|"
+    r"lire aussi|à lire aussi|voir aussi|lire la suite|lee también|leer más|te puede interesar|"
+    r"ver también|leia também|leia mais|veja também|leggi anche|czytaj także|czytaj też|zobacz też)"
+    r"\s*(?::|»|›|>>|\|)\s*\S",
+    re.I,
+)
+_PROMO_ARROW = re.compile(r"^(?:read|see|watch|listen|more|continue|weiterlesen|lire|leer)\b.{0,60}(?:»|›|→|>>|>)$",
+                          re.I)
+
+#: Whole-line labels (compared after lower-casing and stripping trailing ``: » › > …``).
+LABELS = frozenset(
+    """
+    read more|read full story|read the full story|read full article|continue reading|continue reading below|
+    keep reading|story continues below|article continues below|story continues below advertisement|
+    related|related news|related stories|related articles|related content|related coverage|related links|
+    related topics|related posts|related videos|related reading|more on this story|more stories|more news|
+    more videos|more from|more in|more like this|topics|tags|topics in this article|most popular|most read|
+    most viewed|most shared|most commented|most emailed|popular|popular now|trending|trending now|
+    trending stories|top stories|latest news|latest stories|latest|recommended|recommended for you|
+    recommended stories|you may also like|you might also like|you may be interested in|we recommend|
+    editor's picks|editors' picks|editor’s picks|don't miss|don’t miss|around the web|sponsored|
+    sponsored content|sponsored stories|sponsored links|promoted stories|promoted content|from our partners|
+    partner content|paid content|advertisement|advertisements|advertising|ad|ads|share|share this|
+    share this article|share this story|share this post|share article|share story|share on facebook|
+    share on twitter|share via email|tweet|email|e-mail|print|print this article|copy link|link copied|
+    comments|comment|leave a comment|leave a reply|post a comment|add a comment|add comment|view comments|
+    show comments|hide comments|load comments|join the conversation|join the discussion|discuss|
+    discussion comments|most active discussions|comments are closed|reply|report|next|previous|prev|back|
+    back to top|top|menu|close|search|home|skip to content|skip to main content|skip to navigation|
+    log in|login|sign in|sign up|register|subscribe|subscribe now|newsletter|newsletters|follow us|
+    follow|like us on facebook|story highlights|highlights|key points|watch|listen|video|photos|image|
+    loading|article source|source|toggle menu|open menu|close menu|main menu|navigation|sections|
+    all rights reserved|privacy policy|terms of use|terms of service|terms and conditions|cookie policy|
+    accept|accept all|accept cookies|manage cookies|cookie settings|got it|ok|no thanks|view all|see all|
+    show more|load more|see more|view more|more|expand|collapse|featured|featured stories|
+    werbung|anzeige|teilen|artikel teilen|kommentare|kommentieren|mehr zum thema|weitere artikel|
+    das könnte sie auch interessieren|empfehlungen|zum thema|publicidad|compartir|comentarios|
+    noticias relacionadas|relacionadas|te puede interesar|partager|publicité|commentaires|
+    articles similaires|à lire aussi|sur le même sujet|pubblicità|condividi|commenti|
+    compartilhe|compartilhar|publicidade|leia também|reklama|udostępnij|komentarze|czytaj też
+    """.replace("\n", "").split("|")
+)
+_LABEL_STRIP = re.compile(r"[\s:»›>…|.!-]+$")
+_LABEL_LEAD = re.compile(r"^[\s«‹<|•·-]+")
+
+
+def _label_key(text: str) -> str:
+    return _LABEL_STRIP.sub("", _LABEL_LEAD.sub("", text.lower().replace("’", "'"))).strip()
+
+
+_LABELS_NORM = frozenset(s.strip().replace("’", "'") for s in LABELS if s.strip())
+
+
+def promo_link(line: Line) -> str | None:
+    """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »"."""
+    core = _core(line.text)
+    if len(core) > 250:
+        return None
+    if _PROMO_PREFIX.match(core) or _PROMO_ARROW.match(core):
+        return "promo/related link"
+    return None
+
+
+def furniture_label(line: Line) -> str | None:
+    """A label of site furniture on its own line: "Related News", "Advertisement", "Share", "Comments"."""
+    text = line.text
+    if len(text) > 60:
+        return None
+    if _label_key(_core(text)) in _LABELS_NORM:
+        return "site furniture label"
+    return None
+
+
+_FEATURED_ON = re.compile(r"^(?:featured|more|latest|top stories|most popular|most read|also) (?:on|from|at|in) \S",
+                          re.I)
+
+
+def promo_header(line: Line) -> str | None:
+    """A header that opens a teaser list: "Featured on X", "More from X", "Most popular"."""
+    text = line.text
+    if len(text) > 60:
+        return None
+    if _FEATURED_ON.match(text) and not features_of(line).ends_sentence:
+        return "promo header"
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# kicker headlines of other stories, media teasers
+
+_KICKER_QUOTED = re.compile(r"^[‘'\"“][^’'\"”]{2,80}[’'\"”]\s*:\s*\S")
+_KICKER_GLUED = re.compile(r"^[A-ZÀ-Ý‘“'\"][^:.!?]{1,60}[^\s:]:(?=[A-ZÀ-Ý‘“'\"])\S")
+_SAID = re.compile(r"\b(?:said|says|told)\b")
+
+
+def kicker_headline(line: Line) -> str | None:
+    """A kicker headline of another story: "‘A reckoning is near’: America has …", "Kicker:Headline"."""
+    f = features_of(line)
+    if f.n_words > 30 or f.n_sentences > 2:
+        return None
+    text = line.text
+    if _KICKER_GLUED.match(text):
+        return "kicker headline of another story"
+    if _KICKER_QUOTED.match(text) and not _SAID.search(text) and line.index > 0:
+        return "kicker headline of another story"
+    return None
+
+
+_MEDIA_TEASER = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){0,3}[A-ZÀ-Ý][\w'’.-]+(?:'s|’s)?\s+"
+    r"(?:on|reports? (?:on|from)|explains|discusses|talks (?:to|about|with)|looks at|examines|"
+    r"speaks (?:to|with)|has (?:more|the latest|the story)(?: on| from)?)\s+"
+    r"(?:what|why|how|whether|who|where|when|the|a|an|[A-ZÀ-Ý])"
+)
+
+
+def media_teaser(line: Line) -> str | None:
+    """A video/audio teaser line: "Jane Doe on what the deal means", "X reports from Kabul"."""
+    f = features_of(line)
+    if f.n_words > 25 or f.ends_sentence:
+        return None
+    if _MEDIA_TEASER.match(line.text):
+        return "video/audio teaser"
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# widgets, counters, residue
+
+_WIDGET = re.compile(
+    r"^(?:\d+\s*)?votes?\s+comments?$|"
+    r"^[\d.,]+[kKmM]?\s*(?:comments?|shares?|likes?|views?|reads?|replies|reactions|votes?|kommentare|"
+    r"comentarios|commentaires)$|"
+    r"^(?:comments?|shares?|likes?|kommentare|comentarios)\s*[(:]?\s*\d+\)?$|"
+    r"^(?:.{0,40}\s/\s)?\d+\s*(?:sec|secs|second|seconds|min|mins|minute|minutes|hr|hrs|hour|hours|day|days|"
+    r"week|weeks|month|months|year|years)\s+ago$|"
+    r"^(?:discuss|comment|comments|share|reply|report abuse|flag)\s*:$|"
+    r"^\d+\s*(?:min|minute)s?\s+read$|^(?:reading time|lesezeit)\s*:?\s*\d+\s*\w*$|"
+    r"^(?:thanks for (?:signing up|subscribing)|watch for us in your inbox)[.!]?$",
+    re.I,
+)
+_SOCIAL = re.compile(
+    r"^(?:(?:share (?:on|via)\s+)?(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail|print|"
+    r"copy link|messenger|telegram|flipboard|instagram|youtube|tiktok|x|mail|xing|threads|bluesky|sms)"
+    r"(?:\s*[|/·,•]\s*|\s+|$))+$",
+    re.I,
+)
+_NO_WORDS = re.compile(r"^[\W_]+$")
+
+
+def widget_residue(line: Line) -> str | None:
+    """Share/comment counters, "votes comments", "Discuss:", "5 min read", "7 hours ago", lone symbols."""
+    text = _core(line.text)
+    if len(text) > 80:
+        return None
+    if _NO_WORDS.match(line.text):
+        return "punctuation residue"
+    if _WIDGET.match(text):
+        return "widget or counter"
+    if _SOCIAL.match(text):
+        return "share buttons"
+    return None
+
+
+_COPYRIGHT = re.compile(
+    r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}|by\b)|^©|all rights reserved|alle rechte vorbehalten|"
+    r"todos los derechos reservados|tous droits réservés|tutti i diritti riservati|"
+    r"may not be (?:published|reproduced|copied|republished)(?:,)? (?:broadcast|or)",
+    re.I,
+)
+
+
+def copyright_line(line: Line) -> str | None:
+    """A copyright line: "Copyright 2011 The Associated Press. All rights reserved …", "© 2024 X"."""
+    f = features_of(line)
+    if f.n_words > 45:
+        return None
+    if _COPYRIGHT.search(line.text):
+        return "copyright notice"
+    return None
+
+
+_BYLINE_RESIDUE = re.compile(
+    r"^(?:by|von|por|par|di|de|przez|and|und|with|mit|con|avec)\s*:?$|"
+    r"^(?:posted|written|published|updated|last updated|last modified|veröffentlicht|aktualisiert|"
+    r"publicado|actualizado|publié|mis à jour)\s*(?:by|on|at|am|um|el|le)?\s*:?$",
+    re.I,
+)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)\.?"
+)
+_TIMESTAMP = re.compile(
+    r"^(?:[•·|-]\s*)?(?:(?:posted|published|updated|last updated|last modified|modified|created|date|"
+    r"veröffentlicht|aktualisiert|stand|publicado|actualizado|publié le|mis à jour le|pubblicato)\s*(?:on|at|am)?\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?"
+    rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}})"
+    r"(?:[\s,/|•·-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|Uhr|h)?)?"
+    r"(?:\s+\S+){0,2}$",
+    re.I,
+)
+
+
+def byline_residue(line: Line) -> str | None:
+    """Residue of bylines and datelines: a lone "By", "Updated:", a bare date/time stamp."""
+    text = line.text
+    if len(text) > 80:
+        return None
+    if _BYLINE_RESIDUE.match(text):
+        return "byline residue"
+    if _TIMESTAMP.match(text):
+        return "date/time stamp"
+    return None
+
+
+_WIRE_CREDIT = re.compile(
+    r"^(?:contributing|additional reporting|reporting|writing|editing|compiled|edited|produced)"
+    r"(?: by)?\s*:\s*\S|^(?:[\w’' .-]{2,40} and |staff and |with )?agencies\.?$|"
+    r"^\(?(?:reporting|writing|editing) by [^.]{3,80}\)?\.?$",
+    re.I,
+)
+
+
+def wire_credit(line: Line) -> str | None:
+    """Wire and contributor credits: "Contributing: The Associated Press", "X and agencies"."""
+    if len(line.text) > 200:
+        return None
+    if _WIRE_CREDIT.match(line.text):
+        return "wire/contributor credit"
+    return None
+
+
+_NEWSLETTER = re.compile(
+    r"\b(?:sign up|subscribe|register|signing up|subscribing)\b.{0,60}\b(?:newsletters?|updates|alerts|"
+    r"briefings?|emails?|inbox|digest)\b|"
+    r"\b(?:get|receive) (?:our|the) .{0,40}newsletter|enter your e-?mail|your e-?mail address|"
+    r"by (?:signing up|subscribing|clicking)|newsletter abonnieren|jetzt abonnieren|"
+    r"suscríbete|abonnez-vous|inscrivez-vous|"
+    r"\b(?:already a subscriber|subscribe (?:now|today)|become a (?:member|subscriber)|"
+    r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b",
+    re.I,
+)
+
+
+def newsletter_prompt(line: Line) -> str | None:
+    """Newsletter and subscription prompts: "Sign up for our daily newsletter", "Subscribe now"."""
+    f = features_of(line)
+    if f.n_words > 40:
+        return None
+    if _NEWSLETTER.search(line.text):
+        return "newsletter/subscription prompt"
+    return None
+
+
+_COOKIE = re.compile(
+    r"\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|cookie (?:policy|settings|preferences|"
+    r"consent)|accept (?:all )?cookies|by continuing to (?:use|browse)|wir verwenden cookies|"
+    r"verwendet cookies|utilizamos cookies|usamos cookies|nous utilisons des cookies|utilizziamo (?:i )?cookie|"
+    r"privacy (?:policy|settings)|datenschutzerklärung|do not sell my personal information|"
+    r"technical storage or access|technische speicherung oder der zugriff|"
+    r"(?:use|uses|verwenden|nutzen|utilizamos|usamos|utilisons|utilizziamo|store|speichern)\b.{0,40}\bcookies?)\b",
+    re.I,
+)
+
+
+def cookie_notice(line: Line) -> str | None:
+    """Cookie and privacy notices: "We use cookies to …", "Do Not Sell My Personal Information"."""
+    f = features_of(line)
+    if f.n_words > 60:
+        return None
+    if _COOKIE.search(line.text):
+        return "cookie/privacy notice"
+    return None
+
+
+_AD_OFFER = re.compile(
+    r"^(?:find|compare|get|book|shop|buy|see|check) (?:the )?(?:best|cheap|cheapest|top|great|latest) "
+    r"[\w ]{0,40}(?:offers|deals|prices|rates|hotels|flights)$|^(?:sponsored|ad|anzeige|werbung|publicidad|"
+    r"publicité)\s*[:|·•-]\s*\S",
+    re.I,
+)
+
+
+def ad_offer(line: Line) -> str | None:
+    """Advertising lines: "Find best hotel offers", "Sponsored: …"."""
+    if len(line.text) > 120:
+        return None
+    if _AD_OFFER.match(line.text):
+        return "advertisement"
+    return None
+
+
+_FOLLOW = re.compile(
+    r"\bfollow (?:him|her|them|us|me|[A-Z][\w’'-]+)(?: \w+)? on (?:twitter|x|facebook|instagram|linkedin|threads|"
+    r"bluesky|mastodon)\b|\bon twitter:? @\w+|^@\w+$|"
+    r"^(?:contact|email|e-mail|reach) (?:the (?:author|reporter|writer)|him|her|them|[A-Z]\w+) (?:at|on|via)\b",
+    re.I,
+)
+
+
+def author_blurb(line: Line) -> str | None:
+    """Author blurbs and social prompts: "X covers Y. Follow X on Twitter @x", "Contact the author at …"."""
+    f = features_of(line)
+    if f.n_words > 45:
+        return None
+    if _FOLLOW.search(line.text):
+        return "author blurb / social prompt"
+    return None
+
+
+#: name -> (rule, minimum mode level). Order matters only for which reason is shown.
+BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
+    "photo-credit": (photo_credit, CONSERVATIVE),
+    "caption-with-credit": (caption_with_credit, CONSERVATIVE),
+    "slideshow-residue": (slideshow_residue, CONSERVATIVE),
+    "promo-link": (promo_link, CONSERVATIVE),
+    "furniture-label": (furniture_label, CONSERVATIVE),
+    "promo-header": (promo_header, CONSERVATIVE),
+    "widget-residue": (widget_residue, CONSERVATIVE),
+    "copyright-line": (copyright_line, CONSERVATIVE),
+    "byline-residue": (byline_residue, CONSERVATIVE),
+    "wire-credit": (wire_credit, CONSERVATIVE),
+    "newsletter-prompt": (newsletter_prompt, CONSERVATIVE),
+    "cookie-notice": (cookie_notice, CONSERVATIVE),
+    "ad-offer": (ad_offer, CONSERVATIVE),
+    "caption-near-credit": (caption_near_credit, BALANCED),
+    "credit-name": (credit_name, BALANCED),
+    "kicker-headline": (kicker_headline, BALANCED),
+    "media-teaser": (media_teaser, BALANCED),
+    "author-blurb": (author_blurb, BALANCED),
+}
+
+#: The mode level of each built-in rule function (third-party rules are not in it).
+RULE_LEVELS: dict[Rule, int] = {fn: level for fn, level in BUILTIN_RULES.values()}
+
+__all__ = ["BUILTIN_RULES", "MODES", "RULE_LEVELS", "RichLine", "is_caption_like", "is_credit_text"]
