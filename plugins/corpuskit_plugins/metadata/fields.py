@@ -121,6 +121,7 @@ DEFAULT_FIELD_MAP: dict[str, list[str]] = {
         "page_url",
         "href",
         "loc",
+        "source",  # trafilatura's JSON: the page URL
     ],
     "source": [
         "sitename",
@@ -168,6 +169,7 @@ DEFAULT_FIELD_MAP: dict[str, list[str]] = {
     ],
 }
 
+_HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,12}", re.IGNORECASE)
 _NESTED = ("metadata", "meta", "meta_data", "attributes", "properties")
 
 
@@ -269,12 +271,20 @@ def map_fields(
             _remove_path(out.extra, path)
             return
 
+    def conv_source_name(value: Any) -> str | None:
+        s = _text_value(value)
+        if s is None or looks_like_url(s) or "/" in s or _HOST.fullmatch(s):
+            return None
+        return s
+
     def conv_source(value: Any) -> str | None:
         s = _text_value(value)
         if s is None:
             return None
         if looks_like_url(s) or "/" in s:
             return url_host(s if looks_like_url(s) else f"http://{s}")
+        if _HOST.fullmatch(s):  # a bare host name
+            return url_host(f"http://{s}")
         return s
 
     def conv_date(value: Any) -> str | None:
@@ -309,7 +319,9 @@ def map_fields(
         return normalize_language(value)
 
     take("url", canonical_url)
-    take("source", conv_source)
+    take("source", conv_source_name)  # a site name beats a host name
+    if "source" not in out.values:
+        take("source", conv_source)
     take("title", conv_title)
     take("date", conv_date)
     take("crawl_date", conv_crawl)

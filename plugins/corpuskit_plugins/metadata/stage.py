@@ -158,7 +158,8 @@ class MetadataStage(Stage):
         return doc
 
     def _passthrough(self, raw: dict[str, Any], doc: Document) -> dict[str, Any]:
-        meta = {k: raw.get(k, v) for k, v in SCHEMA_KEYS.items() if k in raw or k not in {"words", "chars"}}
+        counted = {"words", "chars", "content_hash"}
+        meta = {k: raw.get(k, v) for k, v in SCHEMA_KEYS.items() if k in raw or k not in counted}
         extra = dict(raw.get("extra") or {})
         for k, v in raw.items():
             if k not in SCHEMA_KEYS:
