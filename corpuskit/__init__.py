@@ -14,6 +14,7 @@ from corpuskit.lines import Line
 from corpuskit.manager import Plugins, load_plugins
 from corpuskit.readers import ReaderOptions, ReadFailure
 from corpuskit.stage import Stage
+from corpuskit.streaming import Pipeline
 
 hookimpl = pluggy.HookimplMarker("corpuskit")
 """Decorator marking a plugin's hook implementations (see :mod:`corpuskit.hookspecs`)."""
@@ -22,6 +23,7 @@ __all__ = [
     "CleanResult",
     "Document",
     "Line",
+    "Pipeline",
     "Plugins",
     "ReadFailure",
     "ReaderOptions",
