@@ -44,13 +44,14 @@ class OutputPaths:
 
     @classmethod
     def beside(cls, output: str, default_base: str = "corpuskit") -> OutputPaths:
-        """Side files named after ``output`` (``x.jsonl`` → ``x.rejects.jsonl`` …);
+        """Side files named after ``output`` (``x.jsonl`` or ``x.clean.jsonl`` → ``x.rejects.jsonl`` …);
         for ``-`` (stdout) after ``default_base`` in the current directory."""
         if output == "-":
             base = Path(default_base)
         else:
             name, _ = split_compression(Path(output))
-            stem = name.rsplit(".", 1)[0] if name.endswith((".jsonl", ".json", ".ndjson")) else name
+            stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+            stem = stem.removesuffix(".clean") or stem
             base = Path(output).with_name(stem)
         return cls(output, Path(f"{base}.rejects.jsonl"), Path(f"{base}.duplicates.jsonl"),
                    Path(f"{base}.report.json"))
