@@ -20,7 +20,7 @@ READERS_ONLY = {"CORPUSKIT_DISABLE_PLUGIN_AUTOLOAD": "1", "CORPUSKIT_PLUGINS": "
 
 def _corpus(path, n):
     rng = random.Random(7)
-    words = "river city council budget vote school road water power storm market health".split()
+    words = ["river", "city", "council", "budget", "vote", "school", "road", "water", "power", "storm", "market", "health"]
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
             text = " ".join(rng.choice(words) for _ in range(300))

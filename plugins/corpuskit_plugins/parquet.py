@@ -67,7 +67,8 @@ class ParquetWriter:
             self.schema = table.schema
             self.writer = pq.ParquetWriter(self.stream, self.schema)
         else:
-            known = set(self.schema.field("metadata").type.names) if "metadata" in self.schema.names else set()
+            names = self.schema.names
+            known = set(self.schema.field("metadata").type.names) if "metadata" in names else set()
             for row in self.rows:
                 extra = set(row.get("metadata") or {}) - known
                 if extra:
