@@ -192,7 +192,7 @@ def _split_names(value: str) -> list[str]:
 
 def _title_case(name: str) -> str:
     if name.isupper() and len(name) > 3:
-        return " ".join(w if len(w) <= 2 and w.endswith(".") else w.capitalize() for w in name.split())
+        return " ".join(w if "." in w else w.capitalize() for w in name.split())
     return name
 
 
@@ -383,6 +383,25 @@ def inline_agency(line: str) -> str | None:
     return canonical_agency(m["agency"]) if m else None
 
 
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:view|see|more)\s+(?:all\s+)?(?:posts|articles|stories)\s+(?:by|from)|"
+    r"(?:posted|written|article|story|words|text|photos?|reporting)\s+by|by|von|par|por)\b\s*:?\s*",
+    re.IGNORECASE,
+)
+_AUTHOR_SUFFIX = re.compile(r"\s+(?:says|said|writes|wrote)$", re.IGNORECASE)
+_PLACEHOLDERS = {
+    "no author", "unknown", "unknown author", "anonymous", "admin", "administrator", "n/a", "none",
+    "null", "author", "authors", "by",
+}
+
+
+def split_agencies(authors: list[str]) -> tuple[list[str], str | None]:
+    """Move known news agencies out of an author list: ``(people, first agency or None)``."""
+    people = [a for a in authors if not canonical_agency(a)]
+    agencies = [canonical_agency(a) for a in authors if canonical_agency(a)]
+    return people, (agencies[0] if agencies else None)
+
+
 def normalize_authors(value: Any) -> list[str]:
     """Authors from a field value: a string ("A; B", "A and B", "By A"), a list, or dicts with "name".
 
@@ -414,8 +433,11 @@ def normalize_authors(value: Any) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for item in items:
-        name = item.strip().strip(",.;").strip()
-        if not name or looks_like_url(name) or "://" in name or "@" in name or "www." in name.lower():
+        name = _AUTHOR_PREFIX.sub("", item.strip()).strip()
+        name = _AUTHOR_SUFFIX.sub("", name).strip(",.;:").strip()
+        if not name or name.casefold() in _PLACEHOLDERS or looks_like_url(name):
+            continue
+        if "://" in name or "@" in name or "www." in name.lower():
             continue
         if len(name) > 100:
             continue

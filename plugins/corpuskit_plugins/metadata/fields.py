@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from corpuskit_plugins.metadata.bylines import canonical_agency, normalize_authors
+from corpuskit_plugins.metadata.bylines import canonical_agency, normalize_authors, split_agencies
 from corpuskit_plugins.metadata.dates import ParsedDate, check_date, parse_date_value
 from corpuskit_plugins.metadata.language import normalize_language
 from corpuskit_plugins.metadata.text_normalize import normalize_inline
@@ -275,7 +275,7 @@ def map_fields(
         s = _text_value(value)
         if s is None or looks_like_url(s) or "/" in s or _HOST.fullmatch(s):
             return None
-        return s
+        return s.split(" | ")[0].strip() or None
 
     def conv_source(value: Any) -> str | None:
         s = _text_value(value)
@@ -325,8 +325,16 @@ def map_fields(
     take("title", conv_title)
     take("date", conv_date)
     take("crawl_date", conv_crawl)
-    take("authors", conv_authors)
     take("agency", conv_agency)
+    take("authors", conv_authors)
+    if "authors" in out.values:
+        people, agency = split_agencies(out.values["authors"])
+        if agency and "agency" not in out.values:
+            out.values["agency"], out.sources["agency"] = agency, out.sources["authors"]
+        if people:
+            out.values["authors"] = people
+        else:
+            del out.values["authors"], out.sources["authors"]
     take("language", conv_language)
     take("description", _text_value)
     if "title" in out.values:

@@ -27,7 +27,7 @@ from corpuskit_plugins.metadata.dates import Dateline, check_date, parse_datelin
 from corpuskit_plugins.metadata.fields import jsonable, map_fields
 from corpuskit_plugins.metadata.language import detect_language, normalize_language
 from corpuskit_plugins.metadata.text_normalize import normalize_text
-from corpuskit_plugins.metadata.titles import find_title, strip_site_suffix
+from corpuskit_plugins.metadata.titles import find_title, repeated_at, strip_site_suffix
 from corpuskit_plugins.metadata.urls import url_host
 
 #: Every metadata key of an output record, in output order, with its "unknown" value.
@@ -144,6 +144,22 @@ class MetadataStage(Stage):
             return doc.source is None or doc.source.format == "text"
         return bool(self.title_from_text)
 
+    @staticmethod
+    def _bare_date_ok(index: int, article_start: int | None, repeated: bool, nonblank: list[int]) -> bool:
+        """Whether an unlabelled date line belongs to the article rather than to the site.
+
+        Site headers print today's date among menus; an article's date sits next to its
+        headline. So: with no headline found, any header date; after a headline echoed
+        further down, any date in the window after it; otherwise a date at most 3 lines
+        from the headline.
+        """
+        if article_start is None:
+            return True
+        between = sum(1 for i in nonblank if min(index, article_start) < i < max(index, article_start))
+        if repeated and index > article_start:
+            return True
+        return between < 3
+
     def process_document(self, doc: Document) -> Document | None:
         """Normalize ``doc`` in place and return it (this stage never rejects)."""
         doc.text = normalize_text(doc.text or "")
@@ -184,33 +200,50 @@ class MetadataStage(Stage):
         lines = doc.text.split("\n")
         nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
         header = nonblank[: self.header_lines]
-        footer = [i for i in nonblank[-self.footer_lines :] if i not in header]
-        remove: set[int] = set()
-        anchor: int | None = None
+        found: dict[int, tuple[Dateline | None, Byline | None]] = {}
+        for i in header:
+            got = classify_line(lines[i], self.date_order, header=True)
+            if got is not None:
+                found[i] = got
+        anchor = min(found, default=None)
+        title_idx = find_title(lines, anchor, skip=found)
+        # A page title echoed further down by the article headline: the article starts there,
+        # and its own dateline/byline follow it (dates above it are site furniture, e.g. today's date).
+        headline_idx = repeated_at(lines, title_idx) if title_idx is not None else None
+        if headline_idx is not None:
+            window = [i for i in nonblank if i > headline_idx][: self.header_lines // 2]
+            for i in window:
+                got = classify_line(lines[i], self.date_order, header=True)
+                if got is not None:
+                    found[i] = got
+        article_start = headline_idx if headline_idx is not None else title_idx
+        for i in [i for i in nonblank[-self.footer_lines :] if i not in found and i not in header]:
+            got = classify_line(lines[i], self.date_order, header=False)
+            if got is not None:
+                found[i] = got
+
+        remove = set(found)
         datelines: list[tuple[int, int, Dateline]] = []
         authors: list[str] = []
         agency: str | None = None
         credit_source: str | None = None
-        for zone_is_header, zone in ((True, header), (False, footer)):
-            for i in zone:
-                got = classify_line(lines[i], self.date_order, header=zone_is_header)
-                if got is None:
-                    if zone_is_header and agency is None:
-                        agency = inline_agency(lines[i])
-                    continue
-                dline, byline = got
-                remove.add(i)
-                if zone_is_header and anchor is None:
-                    anchor = i
-                if dline is not None:
-                    datelines.append((_KIND_RANK[dline.kind], len(datelines), dline))
-                if byline is not None:
-                    authors += [a for a in byline.authors if a not in authors]
-                    agency = agency or byline.agency
-                    credit_source = credit_source or byline.source
+        for i in sorted(found):
+            dline, byline = found[i]
+            if dline is not None and (
+                dline.kind != "bare"
+                or self._bare_date_ok(i, article_start, headline_idx is not None, nonblank)
+            ):
+                datelines.append((_KIND_RANK[dline.kind], i, dline))
+            if byline is not None:
+                authors += [a for a in byline.authors if a not in authors]
+                agency = agency or byline.agency
+                credit_source = credit_source or byline.source
+        if agency is None:
+            agency = next(filter(None, (inline_agency(lines[i]) for i in header if i not in found)), None)
 
         if "date" not in values:
-            for _, _, dline in sorted(datelines, key=lambda t: (t[0], t[1])):
+            # published > bare > updated; then a printed time (an article stamp, not a banner); then first
+            for _, _, dline in sorted(datelines, key=lambda t: (t[0], t[2].date.time is None, t[1])):
                 flag = check_date(dline.date, today=self.today, min_year=self.min_year)
                 if flag:
                     if date_flag is None:
@@ -227,12 +260,10 @@ class MetadataStage(Stage):
         if values.get("url"):
             values["domain"], sources["domain"] = url_host(values["url"]), "url"
 
-        if "title" not in values and self._title_enabled(doc):
-            idx = find_title(lines, anchor, skip=remove)
-            if idx is not None:
-                names = [values.get("source") or "", values.get("domain") or ""]
-                values["title"] = strip_site_suffix(lines[idx].strip(), names)
-                sources["title"] = "text:headline"
+        if "title" not in values and title_idx is not None and self._title_enabled(doc):
+            names = [values.get("source") or "", values.get("domain") or ""]
+            values["title"] = strip_site_suffix(lines[title_idx].strip(), names)
+            sources["title"] = "text:headline"
 
         if self.strip_lines and remove:
             doc.text = normalize_text("\n".join(ln for i, ln in enumerate(lines) if i not in remove))

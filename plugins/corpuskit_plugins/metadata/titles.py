@@ -65,6 +65,14 @@ _CREDIT = re.compile(
 )
 
 
+_NAV = re.compile(
+    r"^(?:skip to|jump to|go to|zum inhalt|direkt zum|aller au|ir al|vai al|passer au|sign in|sign up|"
+    r"log in|login|subscribe|write for us|contact us|about us|advertise|menu|search|follow us|share this|"
+    r"click here|read more|see more|you are here|home\b)",
+    re.IGNORECASE,
+)
+
+
 def _norm(s: str) -> str:
     return re.sub(r"[^\w]+", "", s.casefold())
 
@@ -133,6 +141,8 @@ def looks_like_headline(line: str) -> bool:
         return False
     if _CREDIT.search(s) and len(words) <= 8:
         return False
+    if _NAV.match(s) or sum(1 for w in words if sum(ch.isalpha() for ch in w) >= 2) < 3:
+        return False
     letters = sum(ch.isalpha() for ch in s)
     return letters >= 0.5 * len(s.replace(" ", ""))
 
@@ -147,19 +157,37 @@ def find_title(
     """Index of the headline among ``lines`` (the document's lines, blank ones included).
 
     ``anchor`` is the index of the first dateline/byline in the header, if any;
-    ``skip`` holds indexes of lines already known to be metadata.
+    ``skip`` holds indexes of lines already known to be metadata. Two candidates: the
+    first headline-like line at the top, and the nearest one before the anchor. The top
+    one wins when the text repeats it further down (a page title echoed by the article
+    headline), else the one before the anchor, else the top one.
     """
     skipped = set(skip)
     nonblank = [i for i, ln in enumerate(lines) if ln.strip() and i not in skipped]
-    if anchor is not None:
-        before = [i for i in nonblank if i < anchor][-max_scan:]
-        for i in reversed(before):
-            if looks_like_headline(lines[i]):
-                return i
+    top: int | None = None
     for i in nonblank[:max_scan]:
         s = lines[i].strip()
         if looks_like_headline(s):
-            return i
-        if len(s.split()) >= 3:  # a content sentence: the text has no headline line
-            return None
+            top = i
+            break
+        if len(s.split()) >= 3:  # a content sentence: the text has no headline line at the top
+            break
+    near: int | None = None
+    if anchor is not None:
+        for i in reversed([i for i in nonblank if i < anchor][-max_scan:]):
+            if looks_like_headline(lines[i]):
+                near = i
+                break
+    if top is not None and (near is None or near == top or repeated_at(lines, top) is not None):
+        return top
+    return near if near is not None else top
+
+
+def repeated_at(lines: Sequence[str], index: int, *, within: int = 400) -> int | None:
+    """Index of a later line that repeats the headline at ``index`` (site suffix ignored), or ``None``."""
+    want = {_norm(lines[index]), _norm(strip_site_suffix(lines[index]))}
+    want.discard("")
+    for j in range(index + 1, min(len(lines), index + within)):
+        if lines[j].strip() and _norm(lines[j]) in want:
+            return j
     return None
