@@ -84,9 +84,14 @@ def _check(stored: dict[str, str], wanted: dict[str, str], where: str) -> None:
 
 
 class SqliteIndex:
-    """The embedded single-file backend (see the module docstring)."""
+    """The embedded single-file backend (see the module docstring).
 
-    def __init__(self, path: str | Path | None = None, cache_mb: int = 64) -> None:
+    Writes are buffered for ``flush_every`` documents in small dicts that queries
+    consult too, then written with ``executemany`` (about 4× cheaper than one
+    statement per row); memory stays bounded by the buffer.
+    """
+
+    def __init__(self, path: str | Path | None = None, cache_mb: int = 64, flush_every: int = 2000) -> None:
         self.path = None if path is None else Path(path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +112,13 @@ class SqliteIndex:
         db.execute(
             "CREATE TABLE IF NOT EXISTS exact(fp BLOB PRIMARY KEY, key INTEGER NOT NULL) WITHOUT ROWID"
         )
+        self._next_key = int(db.execute("SELECT coalesce(max(key), 0) + 1 FROM docs").fetchone()[0])
+        self._flush_every = flush_every
+        # The write buffer: key -> [id, parent, sig blob]; bucket -> keys; fp -> key.
+        self._docs: dict[int, list[Any]] = {}
+        self._bands: dict[int, list[int]] = {}
+        self._exact: dict[bytes, int] = {}
+        self._updates: dict[int, int] = {}
         self._queries: dict[int, str] = {}
         self._closed = False
 
@@ -119,6 +131,9 @@ class SqliteIndex:
         _check(stored, meta, str(self.path))
 
     def find_exact(self, fp: bytes) -> int | None:
+        key = self._exact.get(fp)
+        if key is not None:
+            return key
         row = self._db.execute("SELECT key FROM exact WHERE fp = ?", (fp,)).fetchone()
         return None if row is None else int(row[0])
 
@@ -130,44 +145,96 @@ class SqliteIndex:
                 "SELECT d.key, d.root, d.sig FROM docs d WHERE d.key IN "
                 f"(SELECT key FROM bands WHERE bucket IN ({marks}))"
             )
-        return [Entry(k, r, from_compact(s)) for k, r, s in self._db.execute(sql, buckets)]
+        out = [Entry(k, r, from_compact(s)) for k, r, s in self._db.execute(sql, buckets)]
+        if self._bands:
+            pending = {k for b in buckets for k in self._bands.get(b, ())}
+            for k in sorted(pending):
+                _, parent, sig = self._docs[k]
+                out.append(Entry(k, parent, from_compact(sig)))
+        return out
+
+    def _row(self, key: int) -> tuple[str, int | None, bytes] | None:
+        pending = self._docs.get(key)
+        if pending is not None:
+            return pending[0], pending[1], pending[2]
+        row = self._db.execute("SELECT id, root, sig FROM docs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        parent = self._updates.get(key, row[1])
+        return row[0], parent, row[2]
 
     def entry(self, key: int) -> Entry:
-        row = self._db.execute("SELECT root, sig FROM docs WHERE key = ?", (key,)).fetchone()
+        row = self._row(key)
         if row is None:
             raise KeyError(key)
-        return Entry(key, row[0], from_compact(row[1]))
+        return Entry(key, row[1], from_compact(row[2]))
 
     def parent(self, key: int) -> int | None:
-        row = self._db.execute("SELECT root FROM docs WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+        row = self._row(key)
+        return None if row is None else row[1]
 
     def doc_id(self, key: int) -> str:
-        row = self._db.execute("SELECT id FROM docs WHERE key = ?", (key,)).fetchone()
+        row = self._row(key)
         if row is None:
             raise KeyError(key)
         return str(row[0])
 
     def add(self, doc_id: str, fp: bytes, buckets: list[int], sig: bytes, parent: int | None) -> int:
-        db = self._db
-        key = db.execute("INSERT INTO docs(id, root, sig) VALUES (?, ?, ?)", (doc_id, parent, sig)).lastrowid
-        assert key is not None
-        db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(b, key) for b in buckets])
-        db.execute("INSERT OR IGNORE INTO exact VALUES (?, ?)", (fp, key))
-        return int(key)
+        key = self._next_key
+        self._next_key += 1
+        self._docs[key] = [doc_id, parent, sig]
+        for b in buckets:
+            keys = self._bands.get(b)
+            if keys is None:
+                self._bands[b] = [key]
+            else:
+                keys.append(key)
+        self._exact.setdefault(fp, key)
+        if len(self._docs) >= self._flush_every:
+            self.flush()
+        return key
 
     def add_exact(self, fp: bytes, key: int) -> None:
-        self._db.execute("INSERT OR IGNORE INTO exact VALUES (?, ?)", (fp, key))
+        self._exact.setdefault(fp, key)
 
     def set_parent(self, key: int, parent: int) -> None:
-        self._db.execute("UPDATE docs SET root = ? WHERE key = ?", (parent, key))
+        pending = self._docs.get(key)
+        if pending is not None:
+            pending[1] = parent
+        else:
+            self._updates[key] = parent
+
+    def flush(self) -> None:
+        """Write the buffer into the (still uncommitted) transaction."""
+        db = self._db
+        if self._docs:
+            db.executemany(
+                "INSERT INTO docs(key, id, root, sig) VALUES (?, ?, ?, ?)",
+                [(k, d[0], d[1], d[2]) for k, d in self._docs.items()],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                [(b, k) for b, keys in self._bands.items() for k in keys],
+            )
+        if self._exact:
+            db.executemany("INSERT OR IGNORE INTO exact VALUES (?, ?)", list(self._exact.items()))
+        if self._updates:
+            db.executemany(
+                "UPDATE docs SET root = ? WHERE key = ?", [(p, k) for k, p in self._updates.items()]
+            )
+        self._docs.clear()
+        self._bands.clear()
+        self._exact.clear()
+        self._updates.clear()
 
     def count(self) -> int:
+        self.flush()
         return int(self._db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
     def close(self) -> None:
-        """Commit everything this run added and close the file."""
+        """Write the buffer, commit everything this run added (one transaction) and close."""
         if not self._closed:
+            self.flush()
             self._closed = True
             self._db.execute("COMMIT")
             self._db.close()

@@ -49,10 +49,9 @@ class Signer:
     def signature(self, shingles: np.ndarray) -> np.ndarray:
         """The uint32 signature of a set of shingle hashes (all 0xFFFFFFFF when empty)."""
         sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        with np.errstate(over="ignore"):
-            for start in range(0, len(shingles), _CHUNK_ROWS):
-                hv = fmix32(shingles[start : start + _CHUNK_ROWS].astype(np.uint32)).reshape(-1, 1)
-                np.minimum(sig, (hv * self._a + self._b).min(axis=0), out=sig)
+        for start in range(0, len(shingles), _CHUNK_ROWS):  # uint32 arithmetic wraps: mod 2**32
+            hv = fmix32(shingles[start : start + _CHUNK_ROWS]).reshape(-1, 1)
+            np.minimum(sig, (hv * self._a + self._b).min(axis=0), out=sig)
         return sig
 
     def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
