@@ -30,8 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -214,9 +214,9 @@ def child(n: int, index_path: str | None, seed: int) -> dict[str, Any]:
     stage.close()
     dt = time.perf_counter() - t0 - gen_s
     size = os.path.getsize(index_path) if index_path else 0
-    return {"n": n, "seconds": dt, "generate_seconds": gen_s, "docs_per_s": n / dt, "kept": kept, "duplicates": sink.duplicates,
-            "bytes_per_doc": size / n if index_path else None, "peak_rss_mb": peak_rss_mb(),
-            "start_rss_mb": rss0}
+    return {"n": n, "seconds": dt, "generate_seconds": gen_s, "docs_per_s": n / dt, "kept": kept,
+            "duplicates": sink.duplicates, "bytes_per_doc": size / n if index_path else None,
+            "peak_rss_mb": peak_rss_mb(), "start_rss_mb": rss0}
 
 
 def run_child(n: int, seed: int) -> dict[str, Any]:
@@ -304,11 +304,12 @@ def main(argv: list[str] | None = None) -> None:
     srows = []
     for n in scales:
         r = run_child(n, args.seed)
-        srows.append([f"{n:,}", f"{r['docs_per_s']:,.0f}", f"{r['seconds']:.0f}", f"{r['generate_seconds']:.0f}",
-                      r["duplicates"],
-                      f"{r['bytes_per_doc']:.0f}", f"{r['start_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}"])
-    print(table(srows, ["scale run (file index)", "stage docs/s", "stage s", "generator s", "dups", "index B/doc",
-                        "RSS at start MB", "peak RSS MB"]))
+        srows.append([f"{n:,}", f"{r['docs_per_s']:,.0f}", f"{r['seconds']:.0f}",
+                      f"{r['generate_seconds']:.0f}", r["duplicates"], f"{r['bytes_per_doc']:.0f}",
+                      f"{r['start_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}"])
+    head = ["scale run (file index)", "stage docs/s", "stage s", "generator s", "dups", "index B/doc",
+            "RSS at start MB", "peak RSS MB"]
+    print(table(srows, head))
 
 
 if __name__ == "__main__":
