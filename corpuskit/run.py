@@ -160,13 +160,19 @@ def run_clean(
         kept = 0
         last = 0.0
         for doc in chain:
-            writer.write(doc.to_record())
+            try:
+                writer.write(doc.to_record())
+            except OSError as exc:  # disk full, file size limit, I/O error
+                raise OutputError(f"cannot write {paths.output}: {exc.strerror or exc}") from exc
             kept += 1
             if progress is not None and (now := time.perf_counter()) - last > 0.2:
                 last = now
                 progress(chain.points[0].count + events.rejected[READ_STAGE], kept,
                          events.total_rejected + events.total_duplicates)
-        writer.close()
+        try:
+            writer.close()
+        except OSError as exc:
+            raise OutputError(f"cannot write {paths.output}: {exc.strerror or exc}") from exc
         report = _report(chain, events, kept, started, paths, config)
         if not report.balanced:
             raise AccountingError(f"documents went missing: {report.summary()}")

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from corpuskit.atomic import AtomicOutput
+from corpuskit.atomic import AtomicOutput, OutputError
 from corpuskit.document import Document
 from corpuskit.events import EventSink, duplicate_record, reject_record
 from corpuskit.jsonl import dumps_line
@@ -56,12 +56,12 @@ class FileSink:
             raise
 
     def reject(self, doc: Document, *, stage: str, reason: str) -> None:
-        self.rejects.stream.write(dumps_line(reject_record(doc, stage=stage, reason=reason)))
+        _write(self.rejects, dumps_line(reject_record(doc, stage=stage, reason=reason)))
 
     def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
                   cluster: str | None) -> None:
         record = duplicate_record(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
-        self.duplicates.stream.write(dumps_line(record))
+        _write(self.duplicates, dumps_line(record))
 
     def commit(self) -> None:
         """Move both files into place (call only when the run completed)."""
@@ -72,3 +72,10 @@ class FileSink:
         """Discard both temporary files."""
         self.rejects.abort()
         self.duplicates.abort()
+
+
+def _write(out: AtomicOutput, data: bytes) -> None:
+    try:
+        out.stream.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out.path}: {exc.strerror or exc}") from exc
