@@ -239,7 +239,7 @@ def html_records() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     trafilatura = pytest.importorskip("trafilatura")
     truth = json.loads((DEVSET / "truth.json").read_text(encoding="utf-8"))
     out = []
-    for path in HTML_PAGES[::3]:  # every third page keeps the test fast
+    for path in HTML_PAGES[::4]:  # every fourth page keeps the test fast
         html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         ext = trafilatura.bare_extraction(html, with_metadata=True)
         if ext is None:
@@ -255,7 +255,7 @@ def html_records() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
 
 
 def test_html_dates_urls_titles(html_records: list) -> None:
-    assert len(html_records) >= 20
+    assert len(html_records) >= 15
     for _id, raw, meta in html_records:
         if raw["date"]:
             assert meta["date"] is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["date"]), meta["date"]
@@ -316,7 +316,7 @@ raw_metadata = st.dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=st.lists(st.one_of(header_lines, st.text(max_size=60)), max_size=12), raw=raw_metadata,
        fmt=st.sampled_from(["text", "html", "jsonl"]))
 def test_idempotent_property(lines: list[str], raw: dict[str, Any], fmt: str) -> None:
@@ -329,7 +329,7 @@ def test_idempotent_property(lines: list[str], raw: dict[str, Any], fmt: str) ->
     validate(c2)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(text=st.text(), raw=raw_metadata)
 def test_never_raises_on_arbitrary_unicode(text: str, raw: dict[str, Any]) -> None:
     doc = run(Document(id="u", text=text, metadata=raw))
@@ -353,3 +353,52 @@ def test_registered_through_the_hook() -> None:
     plugin.corpuskit_register_stages(register=got.append)
     assert [(c.name, c.order) for c in got] == [("metadata", 10), ("counts", 90)]
     assert dt.date.fromisoformat(TODAY)
+
+
+# --- text dumps of whole pages: site furniture before the article --------------------------
+
+
+def test_todays_date_banner_is_not_the_article_date() -> None:
+    nav = ["Skip to content", "Subscribe Now", "38°F", "Thursday, November 9th 2023", "E-Edition", "News",
+           "Local News", "Sports", "Opinion"]
+    page = ["Storm floods the harbour district - The Daily Planet", *nav,
+            "Storm floods the harbour district", "By Jane Roe", "PUBLISHED: November 8, 2023 at 4:56 p.m. ET", "",
+            BODY]
+    doc = run(Document(id="p", text="\n".join(page)))
+    assert doc.metadata["title"] == "Storm floods the harbour district"
+    assert doc.metadata["date"] == "2023-11-08T16:56:00-05:00"
+    assert doc.metadata["authors"] == ["Jane Roe"]
+    assert doc.text.startswith("Storm floods the harbour district - The Daily Planet")  # title line kept
+    # without a labelled dateline after the headline, the banner date is still not taken
+    page = ["Storm floods the harbour district - The Daily Planet", *nav, "Storm floods the harbour district", "", BODY]
+    doc = run(Document(id="p", text="\n".join(page)))
+    assert doc.metadata["date"] is None
+
+
+def test_bare_date_next_to_the_headline_is_taken() -> None:
+    page = ["Site Menu", "Storm floods the harbour district", "", "• March 4, 2019", "", BODY]
+    assert run(Document(id="p", text="\n".join(page))).metadata["date"] == "2019-03-04"
+    page = ["Storm floods the harbour district", "Home", "News", "Sports", "Weather", "March 4, 2019", "", BODY]
+    assert run(Document(id="p", text="\n".join(page))).metadata["date"] is None
+
+
+def test_null_input_fields_are_not_kept() -> None:
+    meta = validate(run(jsonl_doc({"text": BODY, "categories": None, "tags": ["a"]})))
+    assert meta["extra"] == {"tags": ["a"]}
+
+
+@pytest.mark.slow
+def test_cli_output_validates(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "seeds.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "corpuskit", "clean", str(SEEDS), "-o", str(out), "-w", "1", "-q"],
+                          capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0 and "No module named corpuskit" in proc.stderr:
+        pytest.skip("corpuskit CLI not available")
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) == len(list(SEEDS.glob("*.txt")))
+    for rec in records:
+        VALIDATOR.validate(rec)

@@ -502,6 +502,7 @@ def parse_date_value(value: Any, date_order: str = "MDY") -> ParsedDate | None:
     if iso:
         return find_dates(s, date_order)[0]
     if re.match(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", s):
+        v: dt.datetime | None
         try:
             v = parsedate_to_datetime(s)
         except (TypeError, ValueError, IndexError):

@@ -13,7 +13,7 @@ must be an absolute http(s) URL, ...). The stage option ``field_map`` replaces t
 of one canonical field (``{"date": ["released", "date"]}``); other fields keep their
 defaults.
 
-Every incoming field that did not supply a canonical value — unknown names, lower-
+Every incoming field (with a non-null value) that did not supply a canonical value — unknown names, lower-
 priority duplicates such as ``date_modify`` next to ``date_publish``, values that were
 invalid — is kept unchanged under ``metadata["extra"]`` under its original name, so
 nothing the user had is lost.
@@ -254,7 +254,7 @@ def map_fields(
     if ("dump" in flat or any(k.startswith("warc") for k in flat)) and not field_map:
         fmap["date"] = [n for n in fmap["date"] if n != "date"]
         fmap["crawl_date"] = [*fmap["crawl_date"], "date"]
-    out = Mapped(extra={str(k): jsonable(v) for k, v in raw.items()})
+    out = Mapped(extra={str(k): jsonable(v) for k, v in raw.items() if v is not None})
     used: set[str] = set()
 
     def take(canon: str, conv: Any) -> None:

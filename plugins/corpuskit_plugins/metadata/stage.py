@@ -266,7 +266,8 @@ class MetadataStage(Stage):
             sources["title"] = "text:headline"
 
         if self.strip_lines and remove:
-            doc.text = normalize_text("\n".join(ln for i, ln in enumerate(lines) if i not in remove))
+            kept = "\n".join(ln for i, ln in enumerate(lines) if i not in remove)
+            doc.text = normalize_text(kept, repair=False)
 
         meta: dict[str, Any] = {k: None for k in SCHEMA_KEYS if k not in {"words", "chars", "content_hash"}}
         meta.update(values)

@@ -28,6 +28,7 @@ import re
 import unicodedata
 
 import ftfy
+from ftfy.badness import is_bad
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -65,10 +66,23 @@ _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def _normalize_once(text: str) -> str:
+_FTFY_TRIGGERS = re.compile("[\x1b\x80-\x9f\ufb00-\ufb06\ud800-\udfff]")
+
+
+def _needs_ftfy(text: str) -> bool:
+    """Cheap pre-check: ftfy only changes text that looks like mojibake or holds the odd characters
+    it repairs (C1 controls, ligatures, surrogates, terminal escapes); skipping it otherwise is
+    what keeps normalization fast (ftfy works line by line)."""
+    if text.isascii() and "\x1b" not in text:
+        return False
+    return bool(_FTFY_TRIGGERS.search(text)) or is_bad(text)
+
+
+def _normalize_once(text: str, repair: bool = True) -> str:
     text = _LINE_BREAKS.sub("\n", text)
-    with contextlib.suppress(Exception):  # ftfy never should raise; a normalizer must not crash a run
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
+    if repair and _needs_ftfy(text):
+        with contextlib.suppress(Exception):  # ftfy never should raise; a normalizer must not crash a run
+            text = ftfy.fix_text(text, _FTFY_CONFIG)
     text = _LINE_BREAKS.sub("\n", text)
     text = text.translate(_DELETE)
     text = _SPACES.sub(" ", text)
@@ -78,16 +92,18 @@ def _normalize_once(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def normalize_text(text: str) -> str:
+def normalize_text(text: str, *, repair: bool = True) -> str:
     """Return ``text`` with encoding, invisible characters and line layout repaired.
 
     Words are not changed (no case folding, no quote uncurling, no width folding);
     the result is a fixed point: normalizing it again returns it unchanged.
+    ``repair=False`` skips the ftfy step (for text that was normalized already and
+    only had lines removed).
     """
     if not text:
         return ""
     for _ in range(4):
-        fixed = _normalize_once(text)
+        fixed = _normalize_once(text, repair)
         if fixed == text:
             break
         text = fixed
