@@ -502,13 +502,13 @@ def parse_date_value(value: Any, date_order: str = "MDY") -> ParsedDate | None:
     if iso:
         return find_dates(s, date_order)[0]
     if re.match(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", s):
-        v: dt.datetime | None
+        rfc: dt.datetime | None
         try:
-            v = parsedate_to_datetime(s)
+            rfc = parsedate_to_datetime(s)
         except (TypeError, ValueError, IndexError):
-            v = None
-        if v is not None:
-            return ParsedDate(v.date(), v.time().replace(microsecond=0), v.tzinfo)
+            rfc = None
+        if rfc is not None:
+            return ParsedDate(rfc.date(), rfc.time().replace(microsecond=0), rfc.tzinfo)
     line = parse_dateline(s, date_order)
     if line:
         return line.date
