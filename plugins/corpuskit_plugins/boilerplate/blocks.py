@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from .features import DocView, LineFeatures
-from .rules import AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key, _LIST_MARK
+from .rules import _LIST_MARK, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
 
 Drops = list["tuple[str, str] | None"]
 BlockRule = Callable[[DocView, Drops, int], None]
@@ -28,7 +28,8 @@ BlockRule = Callable[[DocView, Drops, int], None]
 PROMO_HEADERS = frozenset(
     """
     related|related news|related stories|related articles|related content|related coverage|related links|
-    related posts|related videos|related reading|related topics|more stories|more news|more videos|more on this story|
+    related posts|related videos|related reading|related topics|more stories|more news|more videos|
+    more on this story|
     most popular|most read|most viewed|most shared|most commented|most emailed|popular|popular now|trending|
     trending now|trending stories|top stories|latest news|latest stories|recommended|recommended for you|
     recommended stories|you may also like|you might also like|you may be interested in|we recommend|
@@ -45,7 +46,7 @@ _HEADER_PREFIXES = ("featured on ", "more from ", "more on ", "more in ", "lates
 
 def is_promo_header(text: str, feat: LineFeatures) -> bool:
     """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular")."""
-    if feat.n_words > 8 or feat.ends_sentence and not text.endswith(":"):
+    if feat.n_words > 8 or (feat.ends_sentence and not text.endswith(":")):
         return False
     key = _label_key(text)
     return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES)
@@ -113,6 +114,7 @@ def menu_run(view: DocView, drops: Drops, level: int) -> None:
     """
     need = 3 if level >= AGGRESSIVE else 4
     n = len(view)
+    echo = title_echo(view) if view.format == "text" and n >= 12 else None
     feats = view.features
     i = 1
     while i < n:
@@ -122,7 +124,7 @@ def menu_run(view: DocView, drops: Drops, level: int) -> None:
             if drops[j] is not None:
                 j += 1
                 continue
-            if _is_label(feats[j], view.lines[j]):
+            if j != echo and _is_label(feats[j], view.lines[j]):
                 labels.append(j)
                 j += 1
                 continue
@@ -181,6 +183,13 @@ _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+[|:]\s*|:\s+")
 
 def title_echo(view: DocView) -> int | None:
     """The index of the headline inside a page dump: the line repeating the ``<title>`` (line 0)."""
+    if "echo" in view.cache:
+        return view.cache["echo"]
+    view.cache["echo"] = found = _title_echo(view)
+    return found
+
+
+def _title_echo(view: DocView) -> int | None:
     if len(view) < 2:
         return None
     first = view.lines[0].casefold()
@@ -217,6 +226,7 @@ def _segments(weights: list[float]) -> list[tuple[float, int, int]]:
 
 GAP = 12
 GOOD = 2.0
+SECOND = 0.3
 
 
 def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None) -> tuple[int, int]:
@@ -267,9 +277,18 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     best, s, e = max(segs, key=rank)
     if best < 5.0:
         return
-    s, e = _extend(view, _weights(view, drops), s, e, echo)
-    for i in range(len(view)):
-        if (i < s or i > e) and drops[i] is None:
+    weights = _weights(view, drops)
+    s, e = _extend(view, weights, s, e, echo)
+    keep = [(s, e)]
+    for score, s2, e2 in segs:  # other dense blocks (an article split by a big widget)
+        if score >= SECOND * best and (e2 < s or s2 > e):
+            keep.append(_extend(view, weights, s2, e2, None))
+    inside = [False] * len(view)
+    for a, b in keep:
+        for i in range(a, b + 1):
+            inside[i] = True
+    for i in range(1, len(view)):  # the first line (the page title) is left alone
+        if not inside[i] and drops[i] is None:
             drops[i] = ("main-content", "outside the main text block of a page dump")
 
 

@@ -62,6 +62,20 @@ class Cleaner:
             (name, fn) for name, (fn, lvl) in BLOCK_RULES.items() if lvl <= self.level
         ]
         self.furniture = furniture
+        big = 1 << 62
+        self._gated = [
+            (
+                name,
+                fn,
+                getattr(fn, "max_chars", big),
+                frozenset(getattr(fn, "triggers", ())),
+                getattr(fn, "short", 0),
+            )
+            for name, fn in self.rules
+        ]
+        triggers = {t for g in self._gated for t in g[3]}
+        self._word_triggers = frozenset(t for t in triggers if t.replace("-", "").isalnum())
+        self._char_triggers = tuple(sorted(triggers - self._word_triggers))
 
     def decide(
         self,
@@ -78,9 +92,19 @@ class Cleaner:
         """
         view = DocView(split_lines(text), metadata, format)
         drops: Drops = [None] * len(view)
-        for i in range(len(view)):
+        rules = self._gated
+        words, chars = self._word_triggers, self._char_triggers
+        for i, f in enumerate(view.features):
             line = view.line(i)
-            for name, rule in self.rules:
+            n_chars = f.n_chars
+            low = f.low
+            hits = f.tokens & words
+            for c in chars:
+                if c in low:
+                    hits.add(c)
+            for name, rule, limit, triggers, short in rules:
+                if n_chars > limit or (triggers and n_chars > short and hits.isdisjoint(triggers)):
+                    continue
                 reason = rule(line)
                 if reason:
                     drops[i] = (name, str(reason))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -54,32 +55,29 @@ def format_decisions(decisions: Iterable[Decision], width: int = 100) -> list[st
 
 
 def _registered_rules() -> list[tuple[str, Rule]]:
-    """All rules the installed plugins register (built-ins when the core loader is unavailable)."""
-    try:
-        from corpuskit.manager import make_plugin_manager  # type: ignore[attr-defined]
-        from corpuskit.registry import Registry
+    """All rules the installed plugins register (built-in and third-party), in registry order."""
+    from corpuskit.manager import load_plugins
 
-        pm = make_plugin_manager()
-        registry = Registry()
-        for impl in pm.hook.corpuskit_register_boilerplate_rules.get_hookimpls():
-            plugin = pm.get_name(impl.plugin) or "?"
-            impl.function(register=lambda name, rule, _p=plugin: registry.add_rule(name, rule, _p))
-        if registry.rules:
-            return [(name, e.value) for name, e in registry.rules.items()]
-    except Exception:  # the core manager's API is not settled yet: fall back to the built-ins
-        pass
-    return builtin_rules()
+    rules = load_plugins().registry.rules
+    if not rules:
+        return builtin_rules()
+    return [(name, entry.value) for name, entry in rules.items()]
 
 
-def register_explain(app: typer.Typer, rules_factory=_registered_rules) -> None:
-    """Add the ``explain`` command to ``app``."""
+RulesFactory = Callable[[], list[tuple[str, Rule]]]
+
+
+def register_explain(app: typer.Typer, rules_factory: RulesFactory = _registered_rules) -> None:
+    """Add the ``explain`` command to ``app``; ``rules_factory`` gives the rules it applies."""
 
     @app.command("explain")
     def explain(
-        file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                    help="a .txt or .html/.htm/.html.gz file"),
-        mode: str = typer.Option("balanced", "--mode", help="conservative, balanced or aggressive"),
-        drops_only: bool = typer.Option(False, "--drops", help="print only the dropped lines"),
+        file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                             help="a .txt or .html/.htm/.html.gz file")],
+        mode: Annotated[str, typer.Option("--mode", help="conservative, balanced or aggressive")] = (
+            "balanced"
+        ),
+        drops_only: Annotated[bool, typer.Option("--drops", help="print only the dropped lines")] = False,
     ) -> None:
         """Print every non-empty line of FILE with KEEP/DROP and the boilerplate rule that decided."""
         text, fmt = read_for_explain(file)
@@ -91,4 +89,5 @@ def register_explain(app: typer.Typer, rules_factory=_registered_rules) -> None:
         for row in format_decisions(shown):
             typer.echo(row)
         dropped = sum(1 for d in decisions if not d.keep)
-        typer.echo(f"{len(decisions)} lines, {dropped} dropped, {len(decisions) - dropped} kept (mode {mode})")
+        kept = len(decisions) - dropped
+        typer.echo(f"{len(decisions)} lines, {dropped} dropped, {kept} kept (mode {mode})")

@@ -18,8 +18,7 @@ from corpuskit import Line
 
 # Frequent function words of the languages the corpora mostly hold (en, de, fr, es,
 # it, pt, pl, nl). A line of prose has many of them; menus and teaser titles few.
-STOPWORDS = frozenset(
-    """
+_STOPWORDS_TEXT = """
     a about after all also an and any are as at be been but by can could did do does
     for from had has have he her his how i if in into is it its just more most my no not
     of on one only or other our out over said says she so some than that the their them
@@ -36,54 +35,73 @@ STOPWORDS = frozenset(
     ao com da das do dos em foi mais na nas no nos não os para pela pelo que se um uma é
     być do jak jest na nie od po się to tak że w z za
     dat een het niet van voor zijn
-    """.split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 # sentence-final punctuation, optionally followed by closing quotes/brackets
-_SENT_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
-_SENT_BREAK = re.compile(r"[.!?][\"'”’»)]*\s+[\"'“‘«(]?[A-ZÀ-Ý]")
-_TRUNCATED = re.compile(r"\s(?:…|\.\.\.)$")
-_LETTER = re.compile(r"[^\W\d_]")
+_IS_STOP = STOPWORDS.__contains__
+_STRIP = ".,;:!?\"'“”‘’«»()[]{}|/\\<>*…–—•·"
+_ENDERS = frozenset(".!?…:;。！？")
+_CLOSERS = "\"'”’»)]"
+_LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[•·▪►■◦*–-])\s+")
 
 
 class LineFeatures:
     """Cheap numbers about one line, used by rules and block passes."""
 
     __slots__ = (
-        "cap_ratio",
+        "_cap_ratio",
+        "_core",
+        "_stops",
         "ends_sentence",
+        "low",
         "n_chars",
         "n_sentences",
         "n_words",
         "stop_ratio",
         "text",
+        "tokens",
+        "words",
     )
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.n_chars = len(text)
-        words = _WORD.findall(text)
-        n = len(words)
-        if n == 0 and _LETTER.search(text):
-            n = 1
+        self.low = low = text.lower().replace("’", "'")
+        self.n_chars = n_chars = len(text)
+        self.words = words = text.split()
+        nw = n = len(words)
         # scripts without spaces (CJK): count characters as words, roughly
-        if n and self.n_chars / n > 25:
-            n = max(n, self.n_chars // 4)
+        if n and n_chars / n > 25:
+            n = max(n, n_chars // 4)
         self.n_words = n
-        stops = caps = 0
-        for w in words:
-            low = w.lower()
-            if low in STOPWORDS:
-                stops += 1
-            elif w[0].isupper():
-                caps += 1
-        content_words = len(words) - stops
-        self.stop_ratio = stops / len(words) if words else 0.0
-        self.cap_ratio = caps / content_words if content_words else 0.0
+        #: the distinct lower-case words, outer punctuation removed (rules gate on them)
+        self.tokens = {w.strip(_STRIP) for w in low.split()}
+        stops = sum(map(_IS_STOP, low.split()))
+        self._stops = stops
+        self.stop_ratio = stops / nw if nw else 0.0
+        self._cap_ratio = -1.0
+        self._core: str | None = None
         # a truncated teaser ("Although mold is gone, classes …") does not end a sentence
-        self.ends_sentence = bool(_SENT_END.search(text)) and not _TRUNCATED.search(text)
-        self.n_sentences = len(_SENT_BREAK.findall(text)) + (1 if self.ends_sentence else 0)
+        tail = text.rstrip(_CLOSERS)
+        self.ends_sentence = bool(tail) and tail[-1] in _ENDERS and not text.endswith((" …", " ..."))
+        breaks = text.count(". ") + text.count("! ") + text.count("? ")
+        self.n_sentences = breaks + (1 if self.ends_sentence else 0)
+
+    @property
+    def core(self) -> str:
+        """The text without a leading list marker (``1.``, ``•``)."""
+        if self._core is None:
+            self._core = _LIST_MARK.sub("", self.text, count=1)
+        return self._core
+
+    @property
+    def cap_ratio(self) -> float:
+        """The share of non-stopwords that start with a capital letter."""
+        if self._cap_ratio < 0:
+            caps = sum(1 for w in self.words if w[0].isupper() and w.lower() not in STOPWORDS)
+            content = len(self.words) - self._stops
+            self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
+        return self._cap_ratio
 
     @property
     def is_prose(self) -> bool:
@@ -104,7 +122,7 @@ class LineFeatures:
 class DocView:
     """All non-empty lines of one document with their features, computed once."""
 
-    __slots__ = ("doc_stop_ratio", "features", "format", "lines", "metadata")
+    __slots__ = ("cache", "doc_stop_ratio", "features", "format", "lines", "metadata")
 
     def __init__(self, lines: Sequence[str], metadata: dict[str, Any] | None = None,
                  format: str = "text") -> None:
@@ -112,6 +130,8 @@ class DocView:
         self.metadata = metadata if metadata is not None else {}
         self.format = format
         self.features = [LineFeatures(t) for t in self.lines]
+        #: per-document memo for rules (e.g. which lines are photo credits)
+        self.cache: dict[Any, Any] = {}
         words = sum(f.n_words for f in self.features) or 1
         self.doc_stop_ratio = sum(f.stop_ratio * f.n_words for f in self.features) / words
 
@@ -120,7 +140,8 @@ class DocView:
 
     def line(self, index: int) -> RichLine:
         """The :class:`RichLine` for line ``index``."""
-        return RichLine(self.lines[index], index, self.lines, self.metadata, self.format, self)
+        return RichLine(self.lines[index], index, self.lines, self.metadata, self.format, self,
+                        self.features[index])
 
 
 @dataclass(slots=True)
@@ -128,13 +149,14 @@ class RichLine(Line):
     """A :class:`corpuskit.Line` that also carries the document's precomputed features."""
 
     view: DocView | None = None
+    _feat: LineFeatures | None = None
 
     @property
     def feat(self) -> LineFeatures:
         """Features of this line."""
-        if self.view is not None:
-            return self.view.features[self.index]
-        return LineFeatures(self.text)
+        if self._feat is None:
+            self._feat = self.view.features[self.index] if self.view is not None else LineFeatures(self.text)
+        return self._feat
 
     def feat_at(self, offset: int) -> LineFeatures | None:
         """Features of the line ``offset`` away, or ``None`` past the ends."""
@@ -148,6 +170,8 @@ class RichLine(Line):
 
 def features_of(line: Line) -> LineFeatures:
     """Features of ``line`` (precomputed for a :class:`RichLine`, computed otherwise)."""
+    if isinstance(line, RichLine) and line._feat is not None:
+        return line._feat
     if isinstance(line, RichLine):
         return line.feat
     return LineFeatures(line.text)

@@ -47,7 +47,7 @@ _AGENCY_ONLY = re.compile(
 # "Karim Kadim / AP", "Chip Somodevilla/Getty Images", "Jim Watson/AFP via Getty Images"
 _NAME_SLASH_AGENCY = re.compile(
     rf"^(?:\(?(?:Photo|Foto|Image|Picture)s?\s*:\s*)?[^.!?/]{{2,60}}?\s*/\s*{_AGENCY}"
-    rf"(?:\s*(?:/|via|for)\s*{_AGENCY})*(?:\s*/\s*(?:File|file|FILE))?\)?\.?$"
+    rf"(?:\s*(?:/|via|for)\s*{_AGENCY})*(?:\s*/?\s*(?:File|file|FILE|files|Files))?\)?\.?$"
 )
 _VIA_AGENCY = re.compile(rf"^[^.!?]{{2,50}}?\s+(?:via|for)\s+{_AGENCY}\.?$")
 # "Photo: Getty Images", "Credit: John Doe", "Photograph by ...", "Foto: dpa"
@@ -83,6 +83,24 @@ _REPORTING = re.compile(
 )
 
 
+def max_chars(limit: int, triggers: tuple[str, ...] = (), short: int = 0) -> Callable[[Rule], Rule]:
+    """Declare when a rule can fire, so the engine may skip calls that cannot.
+
+    ``limit``: never on lines longer than that. ``triggers``: (lower-case substrings)
+    only on lines containing one of them, or no longer than ``short`` characters.
+    The rule still checks its own conditions when called directly; this only keeps
+    the stage fast (most article paragraphs are long and contain no trigger).
+    """
+
+    def mark(rule: Rule) -> Rule:
+        rule.max_chars = limit  # type: ignore[attr-defined]
+        rule.triggers = triggers  # type: ignore[attr-defined]
+        rule.short = short  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
 def _core(text: str) -> str:
     """The line without a leading list marker (``1.``, ``•``)."""
     return _LIST_MARK.sub("", text, count=1)
@@ -91,12 +109,12 @@ def _core(text: str) -> str:
 def is_credit_text(text: str) -> bool:
     """Whether ``text`` is a photo credit line ("Karim Kadim / AP", "Photo: Getty Images")."""
     core = _core(text)
-    if len(core) > 90:
+    if len(core) > 90 or len(core) < 2:
         return False
     return bool(
-        _AGENCY_ONLY.match(core)
-        or _NAME_SLASH_AGENCY.match(core)
-        or _VIA_AGENCY.match(core)
+        (len(core) <= 70 and _AGENCY_ONLY.match(core))
+        or ("/" in core and _NAME_SLASH_AGENCY.match(core))
+        or ((" via " in core or " for " in core) and _VIA_AGENCY.match(core))
         or (_CREDIT_PREFIX.match(core) and len(core.split()) <= 10)
     )
 
@@ -122,10 +140,28 @@ def is_caption_like(text: str, feat: LineFeatures | None = None) -> bool:
     return bool(_CAPTION_VERBS.search(head))
 
 
+def _flags(line: Line) -> tuple[list[bool], list[bool]]:
+    """Per-document lists: which lines are credit lines, which are bare names (memoised)."""
+    view = line.view if isinstance(line, RichLine) else None
+    if view is not None:
+        hit = view.cache.get("credit-flags")
+        if hit is not None:
+            return hit
+    lines = line.lines
+    credits = [len(t) <= 92 and is_credit_text(t) for t in lines]
+    names = [len(t) <= 40 and is_name_like(t) for t in lines]
+    if view is not None:
+        view.cache["credit-flags"] = (credits, names)
+    return credits, names
+
+
 def _neighbour_is_credit(line: Line) -> bool:
+    credits, names = _flags(line)
     for off in (-1, 1):
-        other = line.neighbour(off)
-        if other and (is_credit_text(other) or (is_name_like(other) and _name_is_credit(line, off))):
+        i = line.index + off
+        if not 0 <= i < len(line.lines):
+            continue
+        if credits[i] or (names[i] and _name_is_credit(line, off)):
             return True
     return False
 
@@ -135,10 +171,38 @@ def _name_is_credit(line: Line, off: int) -> bool:
     return is_caption_like(line.text, features_of(line) if off else None) and line.index + off > 0
 
 
+# Words (or single characters) a line must contain for the gated rules to be called.
+_COPYRIGHT_TRIGGERS = ("copyright", "©", "rights", "rechte", "derechos", "droits", "diritti", "may", "c")
+_WIRE_TRIGGERS = (
+    "contributing", "reporting", "writing", "editing", "compiled", "edited", "produced", "agencies",
+    "additional",
+)
+_NEWSLETTER_TRIGGERS = (
+    "newsletter", "newsletters", "inbox", "inboxes", "subscribe", "subscribed", "subscriber",
+    "subscribers", "subscribing", "subscription", "subscriptions", "sign", "signing", "register",
+    "registration", "email", "e-mail", "mail", "push", "app", "abonnieren", "abonnez-vous", "suscríbete",
+    "inscrivez-vous", "journalism", "unlimited", "become", "phone",
+)
+_COOKIE_TRIGGERS = (
+    "cookie", "cookies", "privacy", "datenschutz", "datenschutzerklärung", "personal", "storage",
+    "speicherung", "recaptcha",
+)
+_COMMENTS_TRIGGERS = (
+    "comment", "comments", "reply", "replies", "response", "responses", "published", "required", "log",
+    "login", "comentar", "moderated",
+)
+_DISCLOSURE_TRIGGERS = ("compensation", "commission", "disclosure", "disclosures", "affiliate", "contains",
+                        "contain", "recaptcha", "disclaimer", "advertising", "advertiser")
+_MEDIA_TRIGGERS = (
+    "on", "report", "reports", "explains", "discusses", "talks", "looks", "examines", "speaks", "has",
+)
+
+
 # ---------------------------------------------------------------------------------
 # photo credits and captions
 
 
+@max_chars(90)
 def photo_credit(line: Line) -> str | None:
     """A photo credit line: "Karim Kadim / AP", "Photo: Getty Images", "AFP/File", "(Reuters)"."""
     if is_credit_text(line.text):
@@ -146,6 +210,7 @@ def photo_credit(line: Line) -> str | None:
     return None
 
 
+@max_chars(400, triggers=("/", "photo", "photos", "photograph", "foto", "image", "credit", "courtesy"))
 def caption_with_credit(line: Line) -> str | None:
     """A caption sentence ending in its credit: "... on Aug. 18. (Maya Alleruzzo / AP)"."""
     if len(line.text) < 400 and _CAPTION_WITH_CREDIT.search(line.text):
@@ -153,6 +218,7 @@ def caption_with_credit(line: Line) -> str | None:
     return None
 
 
+@max_chars(40)
 def credit_name(line: Line) -> str | None:
     """A lone name next to a picture caption: the photographer's credit."""
     if line.index == 0 or not is_name_like(line.text):
@@ -164,6 +230,7 @@ def credit_name(line: Line) -> str | None:
     return None
 
 
+@max_chars(700)
 def caption_near_credit(line: Line) -> str | None:
     """A caption next to a credit line: a picture description or a short label."""
     f = features_of(line)
@@ -181,29 +248,36 @@ def caption_near_credit(line: Line) -> str | None:
 # ---------------------------------------------------------------------------------
 # slideshow and image residue
 
-_SLIDESHOW = re.compile(
+_SLIDESHOW_ANY = re.compile(
     r"back to slideshow navigation|loading (?:photos|images|gallery|slideshow)|"
     r"\bslideshow \(\d+\)|click to (?:view|enlarge|expand) (?:the )?(?:image|photo|picture|gallery)|"
-    r"this image contains graphic content|use the buttons above to navigate|"
+    r"this image contains graphic content|use the buttons above to navigate"
+)
+_SLIDESHOW_KEYS = ("slideshow", "loading", "click to", "graphic content", "buttons above")
+_SLIDESHOW = re.compile(
     r"^(?:photos?|images?|pictures?|gallery|slideshow|fotos?|bilder|galerie|video)\s*:?\s*$|"
     r"^(?:photos|slideshow|gallery|fotostrecke|bildergalerie)\s*:\s*\S|"
     r"^(?:view|open|launch|see|browse) (?:the |our )?(?:full )?(?:photo )?(?:gallery|slideshow|photos)\b|"
     r"^(?:enlarge|expand) (?:this )?(?:image|photo|picture)$|^(?:hide|show|toggle) caption$|"
-    r"^(?:previous|next|prev) (?:image|photo|picture|slide)$|^(?:image|photo|slide|bild|foto) \d+ (?:of|/|von|de) \d+$|"
+    r"^(?:previous|next|prev) (?:image|photo|picture|slide)$|^(?:image|photo|slide|bild|"
+    r"foto) \d+ (?:of|/|von|de) \d+$|"
     r"^\d+ (?:of|/) \d+$|^\d+ (?:photos|images|pictures|fotos|bilder)$",
     re.I,
 )
 _EDITORS_NOTE = re.compile(r"^editor'?’?s note:?$", re.I)
 
 
+@max_chars(400, triggers=("slideshow", "loading", "click", "graphic", "buttons"), short=60)
 def slideshow_residue(line: Line) -> str | None:
     """Slideshow and gallery residue: "Back to slideshow navigation", "loading photos...", "Image:"."""
-    core = _core(line.text)
-    if len(core) > 400:
+    f = features_of(line)
+    if f.n_chars > 400:
         return None
-    if _SLIDESHOW.search(core):
+    if any(k in f.low for k in _SLIDESHOW_KEYS) and _SLIDESHOW_ANY.search(f.low):
         return "slideshow/gallery residue"
-    if _EDITORS_NOTE.match(core) and _SLIDESHOW.search(line.next):
+    if f.n_chars <= 60 and _SLIDESHOW.match(f.core):
+        return "slideshow/gallery residue"
+    if _EDITORS_NOTE.match(f.core) and _SLIDESHOW_ANY.search(line.next.lower()):
         return "slideshow/gallery residue"
     return None
 
@@ -219,12 +293,14 @@ _PROMO_PREFIX = re.compile(
     r"transcript(?: of)?|related topics|next story|previous story|up next|next up|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weiterlesen|"
     r"lire aussi|à lire aussi|voir aussi|lire la suite|lee también|leer más|te puede interesar|"
-    r"ver también|leia também|leia mais|veja também|leggi anche|czytaj także|czytaj też|zobacz też)"
+    r"ver también|vea también|mira también|filed under|posted in|tags|tagged|categories|category|"
+    r"leia também|leia mais|veja também|leggi anche|czytaj także|czytaj też|zobacz też)"
     r"\s*(?::|»|›|>>|\|)\s*\S",
     re.I,
 )
-_PROMO_ARROW = re.compile(r"^(?:read|see|watch|listen|more|continue|weiterlesen|lire|leer)\b.{0,60}(?:»|›|→|>>|>)$",
-                          re.I)
+_PROMO_ARROW = re.compile(
+    r"^(?:read|see|watch|listen|more|continue|weiterlesen|lire|leer)\b.{0,60}(?:»|›|→|>>|>)$", re.I
+)
 
 #: Whole-line labels (compared after lower-casing and stripping trailing ``: » › > …``).
 LABELS = frozenset(
@@ -256,7 +332,10 @@ LABELS = frozenset(
     das könnte sie auch interessieren|empfehlungen|zum thema|publicidad|compartir|comentarios|
     noticias relacionadas|relacionadas|te puede interesar|partager|publicité|commentaires|
     articles similaires|à lire aussi|sur le même sujet|pubblicità|condividi|commenti|
-    compartilhe|compartilhar|publicidade|leia também|reklama|udostępnij|komentarze|czytaj też
+    compartilhe|compartilhar|publicidade|leia também|reklama|udostępnij|komentarze|czytaj też|
+    want more|find more information|more information|release date|ultima modifica|write a comment|
+    about the author|about us|contact us|advertising disclosure|advertiser disclosure|disclaimer|
+    print article|print page|share article|related posts|you may also like
     """.replace("\n", "").split("|")
 )
 _LABEL_STRIP = re.compile(r"[\s:»›>…|.!-]+$")
@@ -270,6 +349,7 @@ def _label_key(text: str) -> str:
 _LABELS_NORM = frozenset(s.strip().replace("’", "'") for s in LABELS if s.strip())
 
 
+@max_chars(250, triggers=(":", "»", "›", ">", "|", "→"))
 def promo_link(line: Line) -> str | None:
     """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »"."""
     core = _core(line.text)
@@ -280,6 +360,7 @@ def promo_link(line: Line) -> str | None:
     return None
 
 
+@max_chars(60)
 def furniture_label(line: Line) -> str | None:
     """A label of site furniture on its own line: "Related News", "Advertisement", "Share", "Comments"."""
     text = line.text
@@ -290,10 +371,12 @@ def furniture_label(line: Line) -> str | None:
     return None
 
 
-_FEATURED_ON = re.compile(r"^(?:featured|more|latest|top stories|most popular|most read|also) (?:on|from|at|in) \S",
-                          re.I)
+_FEATURED_ON = re.compile(
+    r"^(?:featured|more|latest|top stories|most popular|most read|also) (?:on|from|at|in) \S", re.I
+)
 
 
+@max_chars(60)
 def promo_header(line: Line) -> str | None:
     """A header that opens a teaser list: "Featured on X", "More from X", "Most popular"."""
     text = line.text
@@ -312,6 +395,7 @@ _KICKER_GLUED = re.compile(r"^[A-ZÀ-Ý‘“'\"][^:.!?]{1,60}[^\s:]:(?=[A-ZÀ-�
 _SAID = re.compile(r"\b(?:said|says|told)\b")
 
 
+@max_chars(260, triggers=(":",))
 def kicker_headline(line: Line) -> str | None:
     """A kicker headline of another story: "‘A reckoning is near’: America has …", "Kicker:Headline"."""
     f = features_of(line)
@@ -325,6 +409,10 @@ def kicker_headline(line: Line) -> str | None:
     return None
 
 
+_MEDIA_KEYS = (
+    " on ", " report", " explains ", " discusses ", " talks ", " looks at ", " examines ", " speaks ",
+    " has ",
+)
 _MEDIA_TEASER = re.compile(
     r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){0,3}[A-ZÀ-Ý][\w'’.-]+(?:'s|’s)?\s+"
     r"(?:on|reports? (?:on|from)|explains|discusses|talks (?:to|about|with)|looks at|examines|"
@@ -333,10 +421,11 @@ _MEDIA_TEASER = re.compile(
 )
 
 
+@max_chars(220, triggers=_MEDIA_TRIGGERS)
 def media_teaser(line: Line) -> str | None:
     """A video/audio teaser line: "Jane Doe on what the deal means", "X reports from Kabul"."""
     f = features_of(line)
-    if f.n_words > 25 or f.ends_sentence:
+    if f.n_words > 25 or f.ends_sentence or not any(k in f.low for k in _MEDIA_KEYS):
         return None
     if _MEDIA_TEASER.match(line.text):
         return "video/audio teaser"
@@ -367,6 +456,7 @@ _SOCIAL = re.compile(
 _NO_WORDS = re.compile(r"^[\W_]+$")
 
 
+@max_chars(80)
 def widget_residue(line: Line) -> str | None:
     """Share/comment counters, "votes comments", "Discuss:", "5 min read", "7 hours ago", lone symbols."""
     text = _core(line.text)
@@ -389,10 +479,15 @@ _COPYRIGHT = re.compile(
 )
 
 
+_COPYRIGHT_KEYS = ("copyright", "©", "(c)", "rights reserved", "rechte", "derechos", "droits", "diritti",
+                   "may not be")
+
+
+@max_chars(350, triggers=_COPYRIGHT_TRIGGERS)
 def copyright_line(line: Line) -> str | None:
     """A copyright line: "Copyright 2011 The Associated Press. All rights reserved …", "© 2024 X"."""
     f = features_of(line)
-    if f.n_words > 45:
+    if f.n_words > 45 or not any(k in f.low for k in _COPYRIGHT_KEYS):
         return None
     if _COPYRIGHT.search(line.text):
         return "copyright notice"
@@ -413,7 +508,8 @@ _MONTH = (
 )
 _TIMESTAMP = re.compile(
     r"^(?:[•·|-]\s*)?(?:(?:posted|published|updated|last updated|last modified|modified|created|date|"
-    r"veröffentlicht|aktualisiert|stand|publicado|actualizado|publié le|mis à jour le|pubblicato)\s*(?:on|at|am)?\s*:?\s*)?"
+    r"veröffentlicht|aktualisiert|stand|publicado|actualizado|publié le|mis à jour le|"
+    r"pubblicato)\s*(?:on|at|am)?\s*:?\s*)?"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?"
     rf"(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
     rf"\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}})"
@@ -423,13 +519,21 @@ _TIMESTAMP = re.compile(
 )
 
 
+_BY_NAME = re.compile(r"^(?:by|von|por|par|door|przez)\s+[A-ZÀ-Ý][^.!?,;:]{1,60}$", re.I)
+
+
+@max_chars(80)
 def byline_residue(line: Line) -> str | None:
-    """Residue of bylines and datelines: a lone "By", "Updated:", a bare date/time stamp."""
+    """Residue of bylines and datelines: a lone "By", "By JANE DOE", "Updated:", a bare date stamp."""
     text = line.text
     if len(text) > 80:
         return None
     if _BYLINE_RESIDUE.match(text):
         return "byline residue"
+    if _BY_NAME.match(text):
+        f = features_of(line)
+        if f.n_words <= 8 and f.cap_ratio >= 0.75:
+            return "byline"
     if _TIMESTAMP.match(text):
         return "date/time stamp"
     return None
@@ -443,6 +547,7 @@ _WIRE_CREDIT = re.compile(
 )
 
 
+@max_chars(200, triggers=_WIRE_TRIGGERS)
 def wire_credit(line: Line) -> str | None:
     """Wire and contributor credits: "Contributing: The Associated Press", "X and agencies"."""
     if len(line.text) > 200:
@@ -459,15 +564,25 @@ _NEWSLETTER = re.compile(
     r"by (?:signing up|subscribing|clicking)|newsletter abonnieren|jetzt abonnieren|"
     r"suscríbete|abonnez-vous|inscrivez-vous|"
     r"\b(?:already a subscriber|subscribe (?:now|today)|become a (?:member|subscriber)|"
-    r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b",
+    r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b|"
+    r"\bnewsletter\b|\b(?:straight|right|delivered|direct(?:ly)?) to your (?:inbox|phone)|"
+    r"\bto their inboxes\b|\bpush notifications\b|\bplease subscribe\b|"
+    r"\b(?:download|get) (?:the|our) [\w .-]{0,30}\bapp\b",
     re.I,
 )
 
 
+_NEWSLETTER_KEYS = (
+    "newsletter", "inbox", "subscri", "sign up", "signing up", "register", "mail", "push notif", " app",
+    "abonn", "suscr", "inscri", "journalism", "unlimited", "become a",
+)
+
+
+@max_chars(320, triggers=_NEWSLETTER_TRIGGERS)
 def newsletter_prompt(line: Line) -> str | None:
     """Newsletter and subscription prompts: "Sign up for our daily newsletter", "Subscribe now"."""
     f = features_of(line)
-    if f.n_words > 40:
+    if f.n_words > 40 or not any(k in f.low for k in _NEWSLETTER_KEYS):
         return None
     if _NEWSLETTER.search(line.text):
         return "newsletter/subscription prompt"
@@ -475,20 +590,27 @@ def newsletter_prompt(line: Line) -> str | None:
 
 
 _COOKIE = re.compile(
-    r"\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|cookie (?:policy|settings|preferences|"
+    r"\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|cookie (?:policy|settings|"
+    r"preferences|"
     r"consent)|accept (?:all )?cookies|by continuing to (?:use|browse)|wir verwenden cookies|"
-    r"verwendet cookies|utilizamos cookies|usamos cookies|nous utilisons des cookies|utilizziamo (?:i )?cookie|"
+    r"verwendet cookies|utilizamos cookies|usamos cookies|nous utilisons des cookies|"
+    r"utilizziamo (?:i )?cookie|"
     r"privacy (?:policy|settings)|datenschutzerklärung|do not sell my personal information|"
     r"technical storage or access|technische speicherung oder der zugriff|"
-    r"(?:use|uses|verwenden|nutzen|utilizamos|usamos|utilisons|utilizziamo|store|speichern)\b.{0,40}\bcookies?)\b",
+    r"(?:use|uses|verwenden|nutzen|utilizamos|usamos|utilisons|utilizziamo|store|"
+    r"speichern)\b.{0,40}\bcookies?)\b",
     re.I,
 )
 
 
+_COOKIE_KEYS = ("cookie", "privacy", "datenschutz", "personal information", "storage", "speicherung")
+
+
+@max_chars(480, triggers=_COOKIE_TRIGGERS)
 def cookie_notice(line: Line) -> str | None:
     """Cookie and privacy notices: "We use cookies to …", "Do Not Sell My Personal Information"."""
     f = features_of(line)
-    if f.n_words > 60:
+    if f.n_words > 60 or not any(k in f.low for k in _COOKIE_KEYS):
         return None
     if _COOKIE.search(line.text):
         return "cookie/privacy notice"
@@ -503,6 +625,7 @@ _AD_OFFER = re.compile(
 )
 
 
+@max_chars(120)
 def ad_offer(line: Line) -> str | None:
     """Advertising lines: "Find best hotel offers", "Sponsored: …"."""
     if len(line.text) > 120:
@@ -513,20 +636,74 @@ def ad_offer(line: Line) -> str | None:
 
 
 _FOLLOW = re.compile(
-    r"\bfollow (?:him|her|them|us|me|[A-Z][\w’'-]+)(?: \w+)? on (?:twitter|x|facebook|instagram|linkedin|threads|"
+    r"\bfollow (?:him|her|them|us|me|[A-Z][\w’'-]+)(?: \w+)? on (?:twitter|x|facebook|instagram|"
+    r"linkedin|threads|"
     r"bluesky|mastodon)\b|\bon twitter:? @\w+|^@\w+$|"
-    r"^(?:contact|email|e-mail|reach) (?:the (?:author|reporter|writer)|him|her|them|[A-Z]\w+) (?:at|on|via)\b",
+    r"^(?:contact|email|e-mail|reach) (?:the (?:author|reporter|writer)|him|her|them|"
+    r"[A-Z]\w+) (?:at|on|via)\b",
     re.I,
 )
 
 
+_FOLLOW_KEYS = ("follow", "twitter", "@", "contact", "mail", "reach")
+
+
+@max_chars(360, triggers=("follow", "twitter", "@", "contact", "email", "e-mail", "reach"))
 def author_blurb(line: Line) -> str | None:
     """Author blurbs and social prompts: "X covers Y. Follow X on Twitter @x", "Contact the author at …"."""
     f = features_of(line)
-    if f.n_words > 45:
+    if f.n_words > 45 or not any(k in f.low for k in _FOLLOW_KEYS):
         return None
     if _FOLLOW.search(line.text):
         return "author blurb / social prompt"
+    return None
+
+
+_COMMENTS_POLICY = re.compile(
+    r"\bcomments? (?:are|is) (?:moderated|closed|welcome)|\bwe welcome (?:reader )?comments|"
+    r"\b(?:write|post|add|leave) a (?:comment|reply|response)\b|^\d+ (?:responses|comments|"
+    r"replies) (?:to|on)\b|"
+    r"\bpara comentar\b|email address(?:es)? will not be published|required fields are marked|"
+    r"\bcomments? (?:policy|guidelines)\b|\blog ?in to (?:comment|reply)\b",
+    re.I,
+)
+_DISCLOSURE = re.compile(
+    r"\b(?:we|may) (?:may )?(?:receive|earn) (?:a )?(?:small )?(?:compensation|commission)|"
+    r"\badvertis(?:ing|er) disclos|\baffiliate (?:links?|commission)|"
+    r"\bthis (?:post|article|page) (?:contains|may contain) (?:references|affiliate|links)|"
+    r"\bprotected by recaptcha\b|\bdisclaimer\s*(?:\(|:)",
+    re.I,
+)
+
+
+_COMMENTS_KEYS = ("comment", "repl", "respons", "published", "required fields", "log in", "login")
+
+
+@max_chars(400, triggers=_COMMENTS_TRIGGERS)
+def comments_policy(line: Line) -> str | None:
+    """Comment-section furniture: "Leave a reply", "Comments are moderated", "11 responses to …"."""
+    f = features_of(line)
+    if f.n_words > 50 or not any(k in f.low for k in _COMMENTS_KEYS):
+        return None
+    if _COMMENTS_POLICY.search(line.text):
+        return "comment-section furniture"
+    return None
+
+
+_DISCLOSURE_KEYS = (
+    "compensation", "commission", "disclos", "affiliate", "contains", "may contain", "recaptcha",
+    "disclaimer",
+)
+
+
+@max_chars(560, triggers=_DISCLOSURE_TRIGGERS)
+def disclosure(line: Line) -> str | None:
+    """Affiliate/advertising disclosures: "We may receive compensation when you click …"."""
+    f = features_of(line)
+    if f.n_words > 70 or not any(k in f.low for k in _DISCLOSURE_KEYS):
+        return None
+    if _DISCLOSURE.search(line.text):
+        return "advertising/affiliate disclosure"
     return None
 
 
@@ -545,6 +722,8 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "newsletter-prompt": (newsletter_prompt, CONSERVATIVE),
     "cookie-notice": (cookie_notice, CONSERVATIVE),
     "ad-offer": (ad_offer, CONSERVATIVE),
+    "comments-policy": (comments_policy, CONSERVATIVE),
+    "disclosure": (disclosure, CONSERVATIVE),
     "caption-near-credit": (caption_near_credit, BALANCED),
     "credit-name": (credit_name, BALANCED),
     "kicker-headline": (kicker_headline, BALANCED),
