@@ -415,9 +415,10 @@ _MEDIA_KEYS = (
 )
 _MEDIA_TEASER = re.compile(
     r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){0,3}[A-ZÀ-Ý][\w'’.-]+(?:'s|’s)?\s+"
-    r"(?:on|reports? (?:on|from)|explains|discusses|talks (?:to|about|with)|looks at|examines|"
-    r"speaks (?:to|with)|has (?:more|the latest|the story)(?: on| from)?)\s+"
-    r"(?:what|why|how|whether|who|where|when|the|a|an|[A-ZÀ-Ý])"
+    r"(?:on (?:what|why|how|whether|who|where|when)|reports? (?:on|from)|explains|discusses|"
+    r"talks (?:to|about|with)|looks at|examines|speaks (?:to|with)|"
+    r"has (?:more|the latest|the story)(?: on| from)?)"
+    r"\s+\S"
 )
 
 

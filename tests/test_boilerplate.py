@@ -1,0 +1,481 @@
+"""Tests of the boilerplate stage: one test per rule family, context rules, modes, plugins, explain.
+
+All texts here are invented news-like snippets (not from the seeds or the devset).
+"""
+
+from __future__ import annotations
+
+import types
+
+import pluggy
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import corpuskit
+import corpuskit.hookspecs
+from corpuskit import Document, Line, Source
+from corpuskit.context import RunContext
+from corpuskit.registry import Registry
+from corpuskit_plugins import boilerplate
+from corpuskit_plugins.boilerplate import BoilerplateStage, Cleaner, explain_text
+from corpuskit_plugins.boilerplate.features import DocView, LineFeatures
+from corpuskit_plugins.boilerplate.furniture import FurnitureCounter
+from corpuskit_plugins.boilerplate.rules import BUILTIN_RULES
+
+# --------------------------------------------------------------------------------- helpers
+
+ARTICLE = """Harbour city approves flood barrier after decade of debate
+The city council voted 31 to 9 on Tuesday to build a movable flood barrier across the harbour mouth, ending more than ten years of argument over how to protect the old town from storm surges.
+Construction is expected to start next spring and to take four years, the council said in a statement, at an estimated cost of 1.2 billion euros.
+"We cannot keep sandbagging our way through every winter," said Mayor Ines Karlsson, who championed the project.
+Opponents argued that the barrier would harm the estuary's fish stocks and that the money would be better spent on raising the quay walls.
+Despite the vote, questions remain.
+Environmental groups said they would ask a court to review the decision before the end of the month.
+The barrier will be closed about a dozen times a year, engineers estimate, mostly between November and February.
+By 2040, they say, rising sea levels could push that number above fifty.
+"""
+
+
+def dropped(text: str, mode: str = "balanced", fmt: str = "text") -> dict[str, str]:
+    """{line text: rule} for every dropped line."""
+    return {d.text: d.rule or "" for d in explain_text(text, None, mode, fmt) if not d.keep}
+
+
+def kept(text: str, mode: str = "balanced", fmt: str = "text") -> list[str]:
+    return [d.text for d in explain_text(text, None, mode, fmt) if d.keep]
+
+
+def line_of(text: str, index: int = 0, lines: list[str] | None = None) -> Line:
+    lines = lines if lines is not None else [text]
+    return Line(text, index, lines)
+
+
+def with_article(*inserted: str, at: int = 3) -> str:
+    """ARTICLE with ``inserted`` lines placed after line ``at``."""
+    lines = ARTICLE.strip().split("\n")
+    return "\n".join([*lines[:at], *inserted, *lines[at:]])
+
+
+def article_lines() -> list[str]:
+    return ARTICLE.strip().split("\n")
+
+
+# --------------------------------------------------------------------------------- content is sacred
+
+
+@pytest.mark.parametrize("mode", ["conservative", "balanced", "aggressive"])
+def test_clean_article_survives_in_every_mode(mode: str) -> None:
+    assert kept(ARTICLE, mode) == article_lines()
+
+
+def test_clean_article_with_subheads_and_short_sentences_survives() -> None:
+    text = """Rail strike halts trains across the north
+Thousands of commuters were stranded on Monday as train drivers walked out over pay, the first national rail strike in nine years.
+What happens next
+The union said it was ready to talk but would not call off a second walkout planned for Friday.
+It was not enough.
+Ministers have so far refused to join the negotiations, saying the dispute is a matter for the operators.
+As the transport minister put it,
+"nobody wins when the trains stop running," she told parliament on Monday afternoon.
+The operators estimate the strike costs the economy about 40 million euros a day.
+"""
+    assert kept(text) == [s for s in text.split("\n") if s]
+
+
+def test_dateline_with_agency_is_content_not_a_credit() -> None:
+    text = with_article(
+        "LISBON (Reuters) - Portugal's parliament approved the budget on Friday after a late deal with "
+        "two smaller parties, avoiding a snap election."
+    )
+    assert not dropped(text)
+
+
+def test_first_line_is_left_alone() -> None:
+    text = "Video games and the law\n" + ARTICLE
+    assert kept(text)[0] == "Video games and the law"
+
+
+# --------------------------------------------------------------------------------- rule families
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Lena Marsh / AP",
+        "Tomas Berg/Getty Images",
+        "Photo: Getty Images",
+        "(Reuters)",
+        "AFP/File",
+        "Image: Shutterstock",
+        "Jim Doyle/AFP via Getty Images",
+        "Foto: dpa",
+        "Sam Ortiz/Reuters files",
+    ],
+)
+def test_photo_credit_rule(credit: str) -> None:
+    assert dropped(with_article(credit))[credit] == "photo-credit"
+
+
+def test_caption_next_to_credit_is_dropped_but_reported_lead_is_not() -> None:
+    caption = "Firefighters carry a resident out of a flooded house in the lower town on March 3."
+    text = with_article("Pia Holm / AP", caption)
+    got = dropped(text)
+    assert got["Pia Holm / AP"] == "photo-credit"
+    assert got[caption] == "caption-near-credit"
+    lead = "The mayor said on Monday that the harbour barrier would be finished by 2030."
+    assert lead not in dropped(with_article("Pia Holm / AP", lead))
+
+
+def test_photographer_name_next_to_caption() -> None:
+    caption = "Protesters gather outside the parliament building as lawmakers debate the budget."
+    text = with_article(caption, "Ada Kowalski", at=1)
+    got = dropped(text)
+    assert got["Ada Kowalski"] == "credit-name"
+    assert got[caption] == "caption-near-credit"
+
+
+def test_caption_ending_in_credit() -> None:
+    line = "A ferry leaves the harbour at dawn on Tuesday. (Nils Ek / AP)"
+    assert dropped(with_article(line))[line] == "caption-with-credit"
+
+
+@pytest.mark.parametrize(
+    "residue",
+    [
+        "Back to slideshow navigation",
+        "loading photos...",
+        "Photos: The storm in pictures",
+        "Image:",
+        "Slideshow (12) Storm hits the coast",
+        "Click to view the image, or swipe to see the next one.",
+        "Image 3 of 14",
+    ],
+)
+def test_slideshow_residue_rule(residue: str) -> None:
+    # "Photos: …" is also a credit-style prefix: either rule of the photo family may claim it
+    assert dropped(with_article(residue))[residue] in {"slideshow-residue", "photo-credit"}
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "More from The Daily Ledger: Ten things to know about the harbour vote",
+        "Story: Council delays vote on city budget",
+        "Video: Watch the barrier being tested",
+        "Read more: How other cities fight the sea",
+        "Related: Storm season forecast",
+        "Also read: What the new rules mean for renters",
+    ],
+)
+def test_promo_link_rule(promo: str) -> None:
+    assert dropped(with_article(promo))[promo] == "promo-link"
+
+
+@pytest.mark.parametrize(
+    "label", ["Related News", "Read more", "Topics in this article", "Advertisement", "Share this article",
+              "Story highlights", "Comments", "Werbung"]
+)
+def test_furniture_label_rule(label: str) -> None:
+    assert dropped(with_article(label))[label] == "furniture-label"
+
+
+def test_teaser_block_after_promo_header_to_the_end() -> None:
+    teasers = [
+        "Coastal towns brace for the strongest storm in a generation.",
+        "Why the price of insurance keeps rising in flood zones.",
+        "A fisherman's son builds a floating house and sells hundreds more.",
+    ]
+    text = ARTICLE + "Featured on Coast Weekly\n" + "\n".join(teasers)
+    got = dropped(text)
+    assert got["Featured on Coast Weekly"] in {"promo-header", "promo-block"}
+    for t in teasers:
+        assert got[t] == "promo-block"
+    assert kept(text) == article_lines()
+
+
+def test_headlines_after_promo_header_mid_article_stop_at_prose() -> None:
+    lines = article_lines()
+    text = "\n".join([*lines[:4], "Related", "Storm season: what to expect", "Insurers raise premiums",
+                      *lines[4:]])
+    got = dropped(text)
+    assert got["Storm season: what to expect"] == "promo-block"
+    assert got["Insurers raise premiums"] == "promo-block"
+    assert all(line not in got for line in lines)
+
+
+@pytest.mark.parametrize(
+    "kicker",
+    [
+        "‘We were not warned’: Residents demand answers after the flood",
+        "Housing crunch:Rents rise fastest in a decade",
+    ],
+)
+def test_kicker_headline_rule(kicker: str) -> None:
+    assert dropped(with_article(kicker))[kicker] == "kicker-headline"
+
+
+def test_media_teaser_rule() -> None:
+    teaser = "Maria Lund on what the barrier means for the old town"
+    assert dropped(with_article(teaser))[teaser] == "media-teaser"
+
+
+@pytest.mark.parametrize(
+    ("widget", "rule"),
+    [
+        ("12 votes comments", "widget-residue"),
+        ("Discuss:", "furniture-label"),
+        ("Comments: 14", "widget-residue"),
+        ("5 min read", "widget-residue"),
+        ("Facebook Twitter Email", "widget-residue"),
+        (",", "widget-residue"),
+        ("Copyright 2024 Harbour Media Group. All rights reserved.", "copyright-line"),
+        ("© 2023 The Coastal Times", "copyright-line"),
+        ("By", "byline-residue"),
+        ("Updated: March 3, 2024 10:42 am", "byline-residue"),
+        ("Contributing: Staff and wire reports", "wire-credit"),
+        ("Sign up for our daily newsletter to get the top stories in your inbox", "newsletter-prompt"),
+        ("We use cookies to improve your experience on our site.", "cookie-notice"),
+        ("Find best hotel offers", "ad-offer"),
+        ("Follow Jan Roe on Twitter @janroe", "author-blurb"),
+        ("Comments are moderated and may take a while to appear.", "comments-policy"),
+        ("We may earn a commission when you buy through links on our site.", "disclosure"),
+    ],
+)
+def test_widget_and_residue_rules(widget: str, rule: str) -> None:
+    assert dropped(with_article(widget))[widget] == rule
+
+
+def test_rules_take_a_plain_line_and_give_a_reason() -> None:
+    for name, (rule, _level) in BUILTIN_RULES.items():
+        assert rule(line_of(ARTICLE.split("\n")[1])) is None, name
+    assert BUILTIN_RULES["photo-credit"][0](line_of("Lena Marsh / AP")) == "photo credit"
+
+
+# --------------------------------------------------------------------------------- context and blocks
+
+
+def test_menu_run_of_title_case_lines() -> None:
+    menu = ["News", "Sport", "Weather", "Business", "Culture"]
+    text = "\n".join([article_lines()[0], *menu, *article_lines()[1:]])
+    got = dropped(text)
+    assert all(got.get(m) for m in menu)
+    assert kept(text) == article_lines()
+
+
+def test_page_dump_keeps_the_article_body_only() -> None:
+    head = ["Coast Times - Harbour city approves flood barrier", "Skip to content", "Home", "News", "Local",
+            "Sport", "Weather", "Opinion", "Subscribe", "Log in", "Search"]
+    tail = ["Most Read", "Storm warnings issued", "Council race heats up", "Ferry fares to rise",
+            "About us", "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy",
+            "Coastal Times Ltd, 12 Quay Street"]
+    text = "\n".join([*head, *article_lines(), *tail])
+    out = kept(text)
+    assert out[0] == head[0]  # the first line is left alone
+    assert out[1:] == article_lines()
+    reasons = {d.text: d.rule for d in explain_text(text) if not d.keep}
+    assert reasons["Ferry fares to rise"] in {"main-content", "promo-block", "menu-run"}
+
+
+def test_clean_text_is_not_taken_for_a_page_dump() -> None:
+    view = DocView(article_lines())
+    from corpuskit_plugins.boilerplate.blocks import is_page_dump
+
+    assert not is_page_dump(view, [None] * len(view), 1)
+
+
+def test_line_features() -> None:
+    f = LineFeatures("The council voted on Tuesday to build the barrier.")
+    assert f.ends_sentence and f.is_prose and f.stop_ratio > 0.2
+    g = LineFeatures("Breaking News Updates")
+    assert g.is_short_label and g.is_title_case
+    assert not LineFeatures("Although mold is gone, classes for the …").ends_sentence
+
+
+# --------------------------------------------------------------------------------- modes
+
+
+def test_modes_are_ordered_by_what_they_remove() -> None:
+    text = with_article("Pia Holm / AP", "Firefighters carry a resident out of a flooded house on March 3.",
+                        "Maria Lund on what the barrier means for the old town")
+    cons, bal, aggr = (set(dropped(text, m)) for m in ("conservative", "balanced", "aggressive"))
+    assert cons <= bal <= aggr
+    assert "Maria Lund on what the barrier means for the old town" in bal - cons
+
+
+def test_unknown_mode_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown boilerplate mode"):
+        Cleaner(mode="extreme")
+    with pytest.raises(TypeError, match="boilerplate"):
+        BoilerplateStage(mode="extreme")
+
+
+# --------------------------------------------------------------------------------- the stage
+
+
+def make_doc(text: str, doc_id: str = "d1", path: str = "in/d1.txt") -> Document:
+    return Document(doc_id, text, {}, Source(path, None, "text"))
+
+
+def test_stage_replaces_text_and_counts() -> None:
+    stage = BoilerplateStage()
+    stage.setup(RunContext())
+    doc = stage.process_document(make_doc(with_article("Lena Marsh / AP", "Advertisement")))
+    assert doc is not None
+    assert doc.text.split("\n") == article_lines()
+    assert doc.metadata["boilerplate_lines_removed"] == 2
+
+
+def test_stage_rejects_a_document_left_empty() -> None:
+    ctx = RunContext()
+    stage = BoilerplateStage()
+    stage.setup(ctx)
+    assert stage.process_document(make_doc("Advertisement\nShare this article\nLena Marsh / AP")) is None
+    assert ctx.events.rejects[0]["reason"] == "empty after boilerplate removal"
+    assert ctx.events.rejects[0]["stage"] == "boilerplate"
+
+
+def test_stage_unknown_option_names_the_stage() -> None:
+    with pytest.raises(TypeError, match="'boilerplate'"):
+        BoilerplateStage(colour="red")
+
+
+def test_stage_class_attributes() -> None:
+    assert BoilerplateStage.name == "boilerplate"
+    assert BoilerplateStage.order == 20
+    assert BoilerplateStage.per_document
+
+
+# --------------------------------------------------------------------------------- corpus-level furniture
+
+
+def test_furniture_repeated_across_documents_of_a_source() -> None:
+    stage = BoilerplateStage(furniture_min_docs=2)
+    stage.setup(RunContext())
+    outs = []
+    for n in range(4):
+        text = with_article("Harbour Views Weekly Edition", f"A unique line number {n} about the story.")
+        outs.append(stage.process_document(make_doc(text, f"d{n}", f"site/d{n}.txt")))
+    assert all(o is not None for o in outs)
+    assert "Harbour Views Weekly Edition" in outs[0].text
+    assert "Harbour Views Weekly Edition" in outs[1].text
+    assert "Harbour Views Weekly Edition" not in outs[2].text
+    assert "A unique line number 3 about the story." in outs[3].text
+    # the repeated article prose itself is never furniture
+    assert outs[3].text.count("The city council voted") == 1
+
+
+def test_furniture_is_per_source_and_bounded() -> None:
+    counter = FurnitureCounter(min_docs=1, max_entries=50)
+    for n in range(200):
+        view = DocView([f"menu item {n}", "Home"])
+        counter.add_document(f"src{n % 3}", view.lines, view.features)
+    assert len(counter.counts) <= 50
+    assert counter.seen("src0", "Home") >= 1
+    assert counter.seen("other", "Home") == 0
+
+
+def test_conservative_mode_has_no_furniture_by_default() -> None:
+    assert BoilerplateStage(mode="conservative").cleaner.furniture is None
+    assert BoilerplateStage().cleaner.furniture is not None
+
+
+# --------------------------------------------------------------------------------- plugins
+
+
+def no_weather(line: Line) -> str | None:
+    """A third-party rule: drop weather widget lines."""
+    return "weather widget" if line.text.startswith("Weather now:") else None
+
+
+def test_third_party_rule_through_a_plugin_manager() -> None:
+    third_party = types.SimpleNamespace()
+
+    @corpuskit.hookimpl
+    def corpuskit_register_boilerplate_rules(register):  # type: ignore[no-untyped-def]
+        register("no-weather", no_weather)
+
+    third_party.corpuskit_register_boilerplate_rules = corpuskit_register_boilerplate_rules
+    pm = pluggy.PluginManager("corpuskit")
+    pm.add_hookspecs(corpuskit.hookspecs)
+    pm.register(boilerplate, name="boilerplate")
+    pm.register(third_party, name="weather-plugin")
+    registry = Registry()
+    for impl in pm.hook.corpuskit_register_boilerplate_rules.get_hookimpls():
+        impl.function(register=lambda name, rule, _p=impl.plugin_name: registry.add_rule(name, rule, _p))
+    assert registry.rules["no-weather"].plugin == "weather-plugin"
+    assert registry.rules["photo-credit"].plugin == "boilerplate"
+
+    stage = BoilerplateStage()
+    stage.setup(RunContext(registry=registry))
+    lines = article_lines()
+    text = "\n".join([*lines[:2], "Weather now: 14°C, light rain", *lines[2:5], "Lena Marsh / AP", *lines[5:]])
+    doc = stage.process_document(make_doc(text))
+    assert doc is not None and doc.text.split("\n") == article_lines()
+    decisions = {d.text: d.rule for d in explain_text(text, [(n, e.value) for n, e in registry.rules.items()])}
+    assert decisions["Weather now: 14°C, light rain"] == "no-weather"
+
+
+def test_plugin_registers_stage_and_command() -> None:
+    pm = pluggy.PluginManager("corpuskit")
+    pm.add_hookspecs(corpuskit.hookspecs)
+    pm.register(boilerplate, name="boilerplate")
+    stages: list[type] = []
+    pm.hook.corpuskit_register_stages(register=stages.append)
+    assert stages == [BoilerplateStage]
+    app = typer.Typer()
+    pm.hook.corpuskit_register_commands(app=app)
+    assert any(c.name == "explain" for c in app.registered_commands)
+
+
+# --------------------------------------------------------------------------------- explain
+
+
+def explain_app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Test app."""
+
+    boilerplate.corpuskit_register_commands(app=app)
+    return app
+
+
+def test_explain_text_gives_one_decision_per_line() -> None:
+    text = with_article("Lena Marsh / AP")
+    decisions = explain_text(text)
+    assert [d.text for d in decisions] == [s for s in text.split("\n") if s]
+    credit = next(d for d in decisions if d.text == "Lena Marsh / AP")
+    assert (credit.keep, credit.rule, credit.reason) == (False, "photo-credit", "photo credit")
+    assert all(d.keep and d.rule is None for d in decisions if d is not credit)
+
+
+def test_explain_command_on_text_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "story.txt"
+    path.write_text(with_article("Lena Marsh / AP", "Advertisement"), encoding="utf-8")
+    result = CliRunner().invoke(explain_app(), ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "DROP  [photo-credit: photo credit]  Lena Marsh / AP" in result.output
+    assert "KEEP  Despite the vote, questions remain." in result.output
+    assert "2 dropped" in result.output
+    drops = CliRunner().invoke(explain_app(), ["explain", "--drops", "--mode", "conservative", str(path)])
+    assert "KEEP" not in drops.output.replace("kept", "")
+
+
+def test_explain_command_on_html_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    paras = "".join(f"<p>{line}</p>" for line in article_lines()[1:])
+    html = (f"<html><head><title>{article_lines()[0]}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>{article_lines()[0]}</h1>{paras}<p>Advertisement</p></article></body></html>")
+    path = tmp_path / "story.html"
+    path.write_text(html, encoding="utf-8")
+    result = CliRunner().invoke(explain_app(), ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "KEEP  Despite the vote, questions remain." in result.output
+
+
+def test_explain_command_rejects_unknown_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "story.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(explain_app(), ["explain", "--mode", "wild", str(path)])
+    assert result.exit_code != 0
