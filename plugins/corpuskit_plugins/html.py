@@ -87,8 +87,12 @@ def extract_html(html: str | bytes, url: str | None = None) -> tuple[str, dict[s
         doc = None
     if doc is None:
         return "", meta
+    if isinstance(doc, dict):
+        found: dict[str, Any] = doc
+    else:
+        found = {key: getattr(doc, key, None) for key in (*META_KEYS, "text")}
     for key in META_KEYS:
-        value = _clean_value(getattr(doc, key, None))
+        value = _clean_value(found.get(key))
         if value is not None:
             meta[key] = value
-    return _paragraph_lines(doc.text or ""), meta
+    return _paragraph_lines(found.get("text") or ""), meta

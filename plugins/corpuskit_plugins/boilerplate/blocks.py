@@ -142,14 +142,13 @@ def _weights(view: DocView, drops: Drops) -> list[float]:
     """jusText-like line classes as weights: good prose > 0, short sentences ~0, the rest < 0."""
     use_stops = view.doc_stop_ratio >= 0.05
     n = len(view)
+    caption = [d is not None and d[0] in _CAPTION_RULES for d in drops]
     out = []
     for i, f in enumerate(view.features):
         if drops[i] is not None:
             out.append(-2.0)
             continue
-        near_credit = (i > 0 and drops[i - 1] is not None and drops[i - 1][0] in _CAPTION_RULES) or (
-            i + 1 < n and drops[i + 1] is not None and drops[i + 1][0] in _CAPTION_RULES
-        )
+        near_credit = (i > 0 and caption[i - 1]) or (i + 1 < n and caption[i + 1])
         out.append(-1.0 if near_credit else _weight(f, use_stops))
     return out
 
