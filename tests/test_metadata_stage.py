@@ -92,6 +92,20 @@ def test_text_header_extraction() -> None:
     assert BODY in doc.text
 
 
+def test_combined_metadata_lines() -> None:
+    from corpuskit_plugins.metadata.stage import classify_line
+
+    date, by = classify_line("WASHINGTON | Fri Oct 21, 2011 6:53pm EDT", "MDY", header=True)
+    assert date.date.iso() == "2011-10-21T18:53:00-04:00" and by is None
+    date, by = classify_line("By Jane Roe | Updated 3:04 PM ET Oct 21, 2011", "MDY", header=True)
+    assert date.kind == "updated" and by.authors == ["Jane Roe"]
+    date, by = classify_line("Published October 21, 2011 | FoxNews.com", "MDY", header=True)
+    assert date.kind == "published" and by.source == "foxnews.com"
+    assert classify_line("BAGHDAD | By John Smith", "MDY", header=True) is None
+    assert classify_line("By Scott Wilson, Published: October 21", "MDY", header=True) is None  # no year
+    assert classify_line("July 26, 2021", "MDY", header=False) is None  # bare dates only in the header
+
+
 def test_content_sentences_with_dates_are_kept() -> None:
     text = "Storm season begins early this year\n\nOn July 26, 2021 the storm reached the coast.\nJuly 26, 2021\n" + BODY
     doc = run(Document(id="t", text=text))
@@ -402,3 +416,13 @@ def test_cli_output_validates(tmp_path: Path) -> None:
     assert len(records) == len(list(SEEDS.glob("*.txt")))
     for rec in records:
         VALIDATOR.validate(rec)
+
+
+def test_footer_credits_and_empty_byline_removed() -> None:
+    text = "\n".join(["Storm floods the harbour district", "By", "", BODY, "", BODY.replace("Tuesday", "Monday"), "",
+                      "Contributing: The Associated Press", "", "The Daily Planet and agencies", "Related News"])
+    doc = run(Document(id="f", text=text))
+    assert doc.metadata["agency"] == "Associated Press" and doc.metadata["source"] == "The Daily Planet"
+    lines = doc.text.split("\n")
+    assert "By" not in lines and "Contributing: The Associated Press" not in lines
+    assert "The Daily Planet and agencies" not in lines and "Related News" in lines

@@ -39,6 +39,14 @@ from corpuskit_plugins.metadata.urls import canonical_url, is_tracking_param, ur
         ("Veröffentlicht am 21.10.2011, 18:53 Uhr", "published", "2011-10-21"),
         ("21 octobre 2011 à 18h53", "bare", "2011-10-21"),
         ("First published on Mon 3 Jan 2022 10.00 GMT", "published", "2022-01-03T10:00:00+00:00"),
+        ("21 October 2011 Last updated at 18:53 ET", "updated", "2011-10-21T18:53:00-04:00"),
+        ("Story published at 1:58 p.m. on Oct. 22, 2011", "published", "2011-10-22"),
+        ("This entry was posted on Saturday, October 22nd, 2011 at 1:58 pm", "published", "2011-10-22"),
+        ("updated 10:52 a.m. EDT, Fri October 21, 2011", "updated", "2011-10-21T10:52:00-04:00"),
+        ("Fri Oct 21, 2011 6:53pm EDT", "bare", "2011-10-21T18:53:00-04:00"),
+        ("Friday 21 October 2011 19.53 BST", "bare", "2011-10-21T19:53:00+01:00"),
+        ("2011/10/22", "bare", "2011-10-22"),
+        ("Viernes, 22 de abril de 2022", "bare", "2022-04-22"),
     ],
 )
 def test_dateline_forms(line: str, kind: str, iso: str) -> None:
@@ -55,6 +63,7 @@ def test_dateline_forms(line: str, kind: str, iso: str) -> None:
         "President Obama will welcome Prime Minister al-Maliki on December 12, the White House said Friday.",
         "The meeting on 21 Oct 2011 was long.",
         "Troops leave by Dec. 31, 2011 under the agreement",
+        "The article was updated on Oct 22, 2011 to add details",
         "Photos: 2010 drawdown",
         "",
         "October 2011",
@@ -207,6 +216,11 @@ def test_not_bylines(line: str) -> None:
         ("Source: AFP", "Agence France-Presse", None),
         ("The Associated Press contributed to this report.", "Associated Press", None),
         ("Sources: Reuters, AFP", "Reuters", None),
+        ("Contributing: Jane Roe, The Associated Press", "Associated Press", None),
+        ("Associated Press writer Jane Roe contributed to this report.", "Associated Press", None),
+        ("AFP/Reuters", "Agence France-Presse", None),
+        ("Copyright 2011 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.", "Associated Press", None),
+        ("© 2021 Reuters", "Reuters", None),
     ],
 )
 def test_credits(line: str, agency: str | None, source: str | None) -> None:
@@ -215,7 +229,7 @@ def test_credits(line: str, agency: str | None, source: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["Topics in this article", "Copyright 2011 The Associated Press.", "John Smith contributed to this report", "Related News"]
+    "line", ["Topics in this article", "Copyright 2011 Acme Corp.", "John Smith contributed to this report", "Related News", "U.S.", "zoopla.co.uk"]
 )
 def test_not_credits(line: str) -> None:
     assert parse_credit(line) is None

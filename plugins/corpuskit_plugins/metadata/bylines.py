@@ -328,6 +328,12 @@ _AND_AGENCIES = re.compile(
 )
 
 
+SITE_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]{3,}(?:\.[a-z0-9-]+)*\.[a-z]{2,6}", re.IGNORECASE)
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*(?P<org>[^.,]{2,40}?)\s*[.,]?"
+    r"(?:\s*all rights reserved\.?)?(?:\s*this material may not be (?:published|reproduced)[^.]*\.?)?$",
+    re.IGNORECASE,
+)
 _CONTRIBUTED = re.compile(
     r"^(?P<who>.{2,60}?)\s+(?:contributed|contributed reporting|"
     r"contributed to this (?:report|story|article))$",
@@ -346,13 +352,22 @@ def _org_like(value: str) -> bool:
 def parse_credit(line: str) -> Byline | None:
     """Parse ``line`` when it is wholly a wire/agency credit; ``None`` otherwise."""
     s = re.sub(r"^[\s•·▪*►»|–—-]+", "", line).strip().rstrip(".").strip()
-    if not s or len(s) > 100:
+    if not s or len(s) > 200:
+        return None
+    m = _COPYRIGHT.match(s)
+    if m:  # "Copyright 2011 The Associated Press. All rights reserved."
+        agency = canonical_agency(m["org"])
+        return Byline(agency=agency) if agency else None
+    if len(s) > 100:
         return None
     bare = s.strip("()[]").strip()
     if (s.startswith("(") and s.endswith(")")) or s.startswith("©") or s == bare:
         agency = canonical_agency(bare.lstrip("© ").strip())
         if agency and (s != bare or len(bare) > 3 or bare.isupper()):
             return Byline(agency=agency)
+    pieces = [p for p in re.split(r"\s*(?:/|,|&|\band\b)\s*", bare) if p]
+    if len(pieces) > 1 and all(canonical_agency(p) for p in pieces):  # "AFP/Reuters"
+        return Byline(agency=canonical_agency(pieces[0]))
     m = _AND_AGENCIES.match(s)
     if m and _org_like(m["pub"]):
         agency = canonical_agency(m["pub"])
@@ -361,13 +376,15 @@ def parse_credit(line: str) -> Byline | None:
     if m:
         orgs = _split_names(m["who"])
         known = [a for a in (canonical_agency(o) for o in orgs) if a]
-        return Byline(agency=known[0]) if known and len(known) == len(orgs) else None
+        if known:
+            return Byline(agency=known[0])
+        agency = _agency_in(m["who"])  # "Associated Press writer Jane Roe contributed to this report."
+        return Byline(agency=agency) if agency else None
     m = _CREDIT_LABEL.match(s)
     if m:
         orgs = _split_names(m["rest"])
-        agencies = [canonical_agency(o) for o in orgs]
-        known = [a for a in agencies if a]
-        if known and len(known) == len(orgs):
+        known = [a for a in (canonical_agency(o) for o in orgs) if a]
+        if known:  # "Contributing: Jane Roe, The Associated Press"
             return Byline(agency=known[0])
         if len(orgs) == 1 and _org_like(orgs[0]) and orgs[0].lower().startswith("the "):
             return Byline(agency=orgs[0][4:])
@@ -390,8 +407,18 @@ _AUTHOR_PREFIX = re.compile(
 )
 _AUTHOR_SUFFIX = re.compile(r"\s+(?:says|said|writes|wrote)$", re.IGNORECASE)
 _PLACEHOLDERS = {
-    "no author", "unknown", "unknown author", "anonymous", "admin", "administrator", "n/a", "none",
-    "null", "author", "authors", "by",
+    "no author",
+    "unknown",
+    "unknown author",
+    "anonymous",
+    "admin",
+    "administrator",
+    "n/a",
+    "none",
+    "null",
+    "author",
+    "authors",
+    "by",
 }
 
 

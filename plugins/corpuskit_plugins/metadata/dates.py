@@ -169,6 +169,10 @@ _ISO = re.compile(
 _NUMERIC = re.compile(
     r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"
 )
+_BETWEEN = re.compile(r"[\s,|–—-]*(?:(?:on|at|um|le|am|el|il|de)\b)?[\s,|–—-]*", re.IGNORECASE)
+_YMD = re.compile(
+    r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?![\d/])"
+)
 _DMY_WORDS = re.compile(
     rf"(?:{_WEEKDAY_RE}\s*)?{_DAY}\s*(?:de\s+)?{_MONTH_RE}\s*,?\s*(?:de\s+)?{_YEAR}(?!\d)", re.IGNORECASE
 )
@@ -291,6 +295,12 @@ def _date_matches(text: str, date_order: str) -> list[_Match]:
             d = _safe_date(int(m["year"]), mon, int(m["day"])) if mon else None
             if d:
                 found.append(_Match(m.start(), m.end(), d))
+    for m in _YMD.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        d = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]))
+        if d:
+            found.append(_Match(m.start(), m.end(), d))
     for m in _NUMERIC.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -325,7 +335,7 @@ def _attach_times(text: str, matches: list[_Match]) -> list[tuple[int, int]]:
         if cand is None or cand.end() > limit:
             cand = None
             for m in _TIME.finditer(text, before_start, mt.start):
-                if not text[m.end() : mt.start].strip(" ,|-–—"):
+                if _BETWEEN.fullmatch(text[m.end() : mt.start]):
                     cand = m
         if cand is None:
             continue
@@ -409,6 +419,18 @@ _LABEL_RE = re.compile(
     + r")\b\s*(?:[:\-–—]\s*)?(?:on\s+|at\s+|le\s+|am\s+|el\s+|il\s+)?",
     re.IGNORECASE,
 )
+# "This story was published ...", "Article last updated ..."
+_LABEL_LEAD = re.compile(
+    r"^(?:(?:this\s+)?(?:story|article|page|post|entry|item)\s+(?:was\s+)?)", re.IGNORECASE
+)
+_LABEL_ANYWHERE = re.compile(
+    r"\b(?P<label>"
+    + "|".join(
+        sorted((re.escape(k) for k in DATELINE_LABELS if " " in k or len(k) > 5), key=len, reverse=True)
+    )
+    + r")\b\s*:?",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^[\s•·▪◦●*►»|–—-]+")
 _FILLER = re.compile(
     r"^(?:[\s,;|•·/()\[\]–—-]|\b(?:at|on|um|à|a las|le|am|el|il|and|und|et|y)\b|"
@@ -438,10 +460,15 @@ def parse_dateline(line: str, date_order: str = "MDY") -> Dateline | None:
     if not s or len(s) > 120 or _RELATIVE.search(s):
         return None
     kind = "bare"
-    m = _LABEL_RE.match(s)
+    m = _LABEL_RE.match(_LABEL_LEAD.sub("", s, count=1))
     if m:
         kind = DATELINE_LABELS[m["label"].lower()]
-        s = s[m.end() :]
+        s = _LABEL_LEAD.sub("", s, count=1)[m.end() :]
+    inner = _LABEL_ANYWHERE.search(s)  # "21 October 2011 Last updated at 18:53 ET"
+    if inner:
+        if kind == "bare":
+            kind = DATELINE_LABELS[inner["label"].lower()]
+        s = _LABEL_ANYWHERE.sub(" ", s)
     matches = _date_matches(s, date_order)
     if not matches:
         return None

@@ -22,7 +22,7 @@ import re
 from typing import Any, ClassVar
 
 from corpuskit import Document, Stage
-from corpuskit_plugins.metadata.bylines import Byline, inline_agency, parse_byline, parse_credit
+from corpuskit_plugins.metadata.bylines import SITE_DOMAIN, Byline, inline_agency, parse_byline, parse_credit
 from corpuskit_plugins.metadata.dates import Dateline, check_date, parse_dateline
 from corpuskit_plugins.metadata.fields import jsonable, map_fields
 from corpuskit_plugins.metadata.language import detect_language, normalize_language
@@ -56,6 +56,9 @@ SCHEMA_KEYS: dict[str, Any] = {
 _KIND_RANK = {"published": 0, "bare": 1, "updated": 2}
 
 
+_PLACE = re.compile(r"[A-Z][A-Z .,'’-]{1,40}")
+
+
 def _split_parts(line: str) -> list[str]:
     return [p for p in re.split(r"\s+[|•·]\s+|\s{3,}", line.strip()) if p.strip()]
 
@@ -75,13 +78,21 @@ def classify_line(
     found_date: Dateline | None = None
     found_by: Byline | None = None
     parts = _split_parts(line)
+    places = domains = 0
     for part in parts:
+        if len(parts) > 1 and _PLACE.fullmatch(part.strip()) and not places:
+            places += 1  # "WASHINGTON | Fri Oct 21, 2011 6:53pm EDT": the place of a wire dateline
+            continue
         d = parse_dateline(part, date_order)
         if d and (header or d.kind != "bare"):
             if found_date is None or _KIND_RANK[d.kind] < _KIND_RANK[found_date.kind]:
                 found_date = d
             continue
         b = parse_byline(part) or parse_credit(part)
+        if b is None and len(parts) > 1 and SITE_DOMAIN.fullmatch(part.strip()):
+            # "Published October 21, 2011 | FoxNews.com" (a bare domain line alone is usually a link)
+            b = Byline(source=part.strip().lower().removeprefix("www."))
+            domains += 1
         if b is None:
             return None
         if found_by is None:
@@ -92,6 +103,8 @@ def classify_line(
             found_by.source = found_by.source or b.source
     if found_date is None and found_by is None:
         return None
+    if found_date is None and found_by is not None and (places or domains):
+        return None  # a place or a domain beside a name: too little to call it metadata
     return found_date, found_by
 
 
