@@ -288,8 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     print(table(rows_out, ["pipeline (1 core)", "docs", "docs/s", "vs naive", "dups found"]))
     st = stage.stats()
     print(f"stage stats: exact {st['exact_duplicates']}, near {st['near_duplicates']}, candidates checked "
-          f"{st['candidates_checked']}, verified {st['candidates_verified']}, clusters merged "
-          f"{st['clusters_merged']}")
+          f"{st['candidates_checked']}, verified {st['candidates_verified']}, bridges "
+          f"{st['bridges']}, chain-kept {st['chain_kept']}")
     print()
 
     sig_rate = bench_signatures(docs)

@@ -4,6 +4,10 @@ Document keys are allocated in input order (and later runs get larger keys than
 earlier ones), so making the smaller key the root of every union makes the root of
 a cluster its first-seen document: the one the stage kept.
 
+The dedup stage only ever *attaches* a new document to an existing cluster
+(:meth:`UnionFind.attach`), so clusters are stars around their survivors;
+:meth:`UnionFind.union` is there for merging whole clusters.
+
 A node the in-memory forest has never seen asks ``lookup(key)`` for its stored
 parent (a persistent index keeps one per document), so clusters formed in earlier
 runs continue in this one. :meth:`UnionFind.union` returns the root that lost its
@@ -55,6 +59,10 @@ class UnionFind:
         root, child = (ra, rb) if ra < rb else (rb, ra)
         self._parent[child] = root
         return root, child
+
+    def attach(self, key: int, root: int) -> None:
+        """Make the new node ``key`` a child of ``root``'s set (whatever the key order)."""
+        self._parent[key] = self.find(root)
 
     def __len__(self) -> int:
         return len(self._parent)

@@ -10,20 +10,26 @@ For each document, in input order:
    LSH bands (:mod:`.lsh_params` explains the choice of bands and rows) and
    **verify** every candidate: the Jaccard estimate from the two signatures must
    reach :func:`.lsh_params.verify_cutoff`.
-4. Verified matches join the document to their clusters (:mod:`.clusters`,
-   union-find). The document is then dropped with
-   ``duplicate(doc, of=survivor, similarity=estimate to the survivor, cluster=survivor)``;
-   with no verified match it is kept. Either way it is indexed, so later copies of
-   a dropped variant are still caught.
+4. Each verified match leads, through the union-find forest of stored parents
+   (:mod:`.clusters`), to the survivor of its cluster. The document joins the
+   earliest cluster whose survivor it verifies against directly (else the one whose
+   survivor it resembles most) and is dropped
+   with ``duplicate(doc, of=survivor, similarity=estimate to the survivor,
+   cluster=survivor)``; with no verified match it is kept. Either way it is
+   indexed, so later copies of a dropped variant are still caught (A ← B ← C).
+   Guard against chaining: a document is dropped only if its estimated similarity
+   to the survivor itself is at least :data:`CHAIN_FLOOR` (0.65, or the verify
+   cut-off if lower); otherwise it is kept (``chain_kept``). So no duplicate record
+   names a survivor that shares less than about half of the document, and a
+   cluster is a star around its survivor: clusters are never merged after their
+   survivors were emitted (a document matching two clusters is a ``bridge`` and
+   joins one of them).
 
 **Survivor policy** ``"first"`` (the only one): the first document of a cluster in
 input order survives; every later member is dropped and names it. Output is in
 input order, and the same input gives the same output and the same duplicate
 records on every run. A policy like "keep the longest" would need the whole input
-buffered before anything is emitted, which a streaming stage cannot do. When a
-document bridges two clusters whose survivors were both already emitted, the two
-clusters merge (the earlier survivor becomes the root; counted as
-``clusters_merged``) but the later survivor stays in the output.
+buffered before anything is emitted, which a streaming stage cannot do.
 
 With ``index=PATH`` the index outlives the run: a later run drops documents that
 duplicate anything indexed before, naming the earlier survivor. The index
@@ -62,6 +68,10 @@ DEFAULT_NUM_PERM = 128
 POLICIES = ("first",)
 BACKENDS = ("file", "redis")
 _ID_CACHE_LIMIT = 65536
+#: A document matched only through other duplicates is dropped only if its estimated
+#: similarity to the survivor is at least this (or the verify cut-off, if lower):
+#: 3.4 standard deviations of the estimate above 0.5 for 128 permutations.
+CHAIN_FLOOR = 0.65
 
 
 def _as_int(name: str, value: Any) -> int:
@@ -167,13 +177,14 @@ class DedupStage(Stage):
         self.seed = int(seed)
         self.cache_mb = _as_int("cache_mb", cache_mb)
         self.cutoff = verify_cutoff(self.threshold, self.num_perm, float(z))
+        self.floor = min(self.cutoff, CHAIN_FLOOR)
         self.signer = Signer(self.num_perm, self.seed)
         self._index: Index | None = None
         self._uf: UnionFind | None = None
         self._ids: dict[int, str] = {}
         self.counts: dict[str, int] = dict.fromkeys(
             ("documents", "kept", "exact_duplicates", "near_duplicates", "empty", "candidates_checked",
-             "candidates_verified", "clusters_merged"), 0)
+             "candidates_verified", "bridges", "chain_kept"), 0)
 
     # -- index lifecycle -------------------------------------------------------------
 
@@ -259,19 +270,33 @@ class DedupStage(Stage):
                 counts["kept"] += 1
                 yield doc
                 continue
-            ordered = sorted(roots)
-            root = ordered[0]
-            for other in ordered[1:]:
-                root, demoted = uf.union(root, other)
-                if demoted is not None:
-                    index.set_parent(demoted, root)
-                    counts["clusters_merged"] += 1
-            root_sig = sigs.get(root)
-            if root_sig is None:
-                root_sig = index.entry(root).sig
-            index.add(doc.id, fp, buckets, blob, root)
+            # Attach to the earliest survivor this document itself verifies against; if
+            # it verifies against none (matched through dropped members only), to the
+            # most similar one.
+            best, similarity = -1, -1.0
+            for root in sorted(roots):
+                root_sig = sigs.get(root)
+                if root_sig is None:
+                    root_sig = index.entry(root).sig
+                est = estimate_jaccard(sig16, root_sig)
+                if est >= cutoff:
+                    best, similarity = root, est
+                    break
+                if est > similarity:
+                    best, similarity = root, est
+            if len(roots) > 1:
+                counts["bridges"] += 1
+            if similarity < self.floor:
+                # Matched only through dropped members of a cluster whose survivor is too
+                # far away: dropping it would lose content the corpus does not hold.
+                index.add(doc.id, fp, buckets, blob, None)
+                counts["chain_kept"] += 1
+                counts["kept"] += 1
+                yield doc
+                continue
+            uf.attach(index.add(doc.id, fp, buckets, blob, best), best)
             counts["near_duplicates"] += 1
-            self._drop(doc, root, estimate_jaccard(sig16, root_sig))
+            self._drop(doc, best, similarity)
 
     def _drop(self, doc: Document, root: int, similarity: float) -> None:
         survivor = self._doc_id(root)
@@ -296,6 +321,7 @@ class DedupStage(Stage):
             "bands": self.bands,
             "rows": self.rows,
             "verify_cutoff": round(self.cutoff, 4),
+            "chain_floor": round(self.floor, 4),
             "backend": self.backend,
             "index": None if self.index_path is None else str(self.index_path),
         }
