@@ -271,6 +271,11 @@ def test_strip_site_suffix(raw: str, title: str) -> None:
     assert strip_site_suffix(raw) == title
 
 
+def test_strip_site_prefix() -> None:
+    assert strip_site_suffix("BBC News - Obama visits troops in Iraq") == "Obama visits troops in Iraq"
+    assert strip_site_suffix("Obama Speech - the full text of it") == "Obama Speech - the full text of it"
+
+
 def test_strip_known_site_name() -> None:
     assert strip_site_suffix("Storm hits coast - the paper", ["The Paper"]) == "Storm hits coast"
 

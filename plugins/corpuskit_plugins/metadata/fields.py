@@ -49,7 +49,6 @@ DEFAULT_FIELD_MAP: dict[str, list[str]] = {
         "title_rss",
         "title_page",
         "article_title",
-        "name",
     ],
     "date": [
         "date_publish",

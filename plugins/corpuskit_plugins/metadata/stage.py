@@ -56,6 +56,13 @@ SCHEMA_KEYS: dict[str, Any] = {
 _KIND_RANK = {"published": 0, "bare": 1, "updated": 2}
 
 
+def _as_bool(value: Any) -> bool:
+    """Option values may arrive as strings ("false", "0", "no")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)
+
+
 _PLACE = re.compile(r"[A-Z][A-Z .,'’-]{1,40}")
 
 
@@ -143,12 +150,14 @@ class MetadataStage(Stage):
             raise ValueError(f"stage 'metadata': date_order must be 'MDY' or 'DMY', not {date_order!r}")
         self.field_map = field_map
         self.date_order = str(date_order).upper()
-        self.strip_lines = bool(strip_lines)
-        self.title_from_text = title_from_text
+        self.strip_lines = _as_bool(strip_lines)
+        self.title_from_text: bool | str = (
+            "auto" if str(title_from_text).lower() == "auto" else _as_bool(title_from_text)
+        )
         self.min_year = int(min_year)
         self.header_lines = int(header_lines)
         self.footer_lines = int(footer_lines)
-        self.keep_extra = bool(keep_extra)
+        self.keep_extra = _as_bool(keep_extra)
         self.today = dt.date.fromisoformat(today) if today else None
 
     # -- helpers --------------------------------------------------------------------

@@ -97,6 +97,16 @@ def _site_like(segment: str, site_names: Sequence[str]) -> bool:
     return len(words) <= 3 or bool(_SITE_WORDS.search(seg)) or seg.isupper()
 
 
+def _strong_site(segment: str) -> bool:
+    """A leading "BBC News - " / "Sky News | ": short, capitalized and named like a news site."""
+    words = segment.split()
+    return (
+        1 <= len(words) <= 4
+        and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+        and bool(re.search(r"\b(?:news|online|times|post|\.com)\b", segment, re.IGNORECASE))
+    )
+
+
 def strip_site_suffix(title: str, site_names: Iterable[str] = ()) -> str:
     """Remove trailing (and leading) site names from ``title``; keep at least 2 words."""
     names = [n for n in site_names if n]
@@ -117,8 +127,10 @@ def strip_site_suffix(title: str, site_names: Iterable[str] = ()) -> str:
             continue
         first = parts[0]
         head, tail = t[: first.start()], t[first.end() :]
-        if len(tail.split()) >= 2 and (
-            _DOMAIN.match(head.strip()) or any(_norm(head) == _norm(n) for n in names)
+        if len(tail.split()) >= 3 and (
+            _DOMAIN.match(head.strip())
+            or any(_norm(head) == _norm(n) for n in names)
+            or (first.group(0).strip() in {"|", "-", "–", "—", "::"} and _strong_site(head))
         ):
             t = tail
             continue
