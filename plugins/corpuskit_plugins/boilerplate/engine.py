@@ -7,6 +7,7 @@ it, so what ``explain`` prints is exactly what the stage does.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,11 @@ class Cleaner:
             )
             for name, fn in self.rules
         ]
+        # bucket k holds the rules whose limit is >= limits[k] (lines up to that length)
+        self._limits = sorted({g[2] for g in self._gated})
+        self._buckets = [
+            tuple((g[0], g[1], g[3], g[4]) for g in self._gated if g[2] >= lim) for lim in self._limits
+        ] + [()]
         triggers = {t for g in self._gated for t in g[3]}
         self._word_triggers = frozenset(t for t in triggers if t.replace("-", "").isalnum())
         self._char_triggers = tuple(sorted(triggers - self._word_triggers))
@@ -92,18 +98,22 @@ class Cleaner:
         """
         view = DocView(split_lines(text), metadata, format)
         drops: Drops = [None] * len(view)
-        rules = self._gated
         words, chars = self._word_triggers, self._char_triggers
+        limits, buckets = self._limits, self._buckets
         for i, f in enumerate(view.features):
-            line = view.line(i)
             n_chars = f.n_chars
+            # the rules whose length limit admits this line, in registry order
+            candidates = buckets[bisect_left(limits, n_chars)]
+            if not candidates:
+                continue
             low = f.low
             hits = f.tokens & words
             for c in chars:
                 if c in low:
                     hits.add(c)
-            for name, rule, limit, triggers, short in rules:
-                if n_chars > limit or (triggers and n_chars > short and hits.isdisjoint(triggers)):
+            line = view.line(i)
+            for name, rule, triggers, short in candidates:
+                if triggers and n_chars > short and (not hits or hits.isdisjoint(triggers)):
                     continue
                 reason = rule(line)
                 if reason:

@@ -61,22 +61,21 @@ class LineFeatures:
         "stop_ratio",
         "text",
         "tokens",
-        "words",
     )
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.low = low = text.lower().replace("’", "'")
         self.n_chars = n_chars = len(text)
-        self.words = words = text.split()
-        nw = n = len(words)
+        low_words = low.split()
+        nw = n = len(low_words)
         # scripts without spaces (CJK): count characters as words, roughly
         if n and n_chars / n > 25:
             n = max(n, n_chars // 4)
         self.n_words = n
         #: the distinct lower-case words, outer punctuation removed (rules gate on them)
-        self.tokens = {w.strip(_STRIP) for w in low.split()}
-        stops = sum(map(_IS_STOP, low.split()))
+        self.tokens = {w.strip(_STRIP) for w in set(low_words)}
+        stops = sum(map(_IS_STOP, low_words))
         self._stops = stops
         self.stop_ratio = stops / nw if nw else 0.0
         self._cap_ratio = -1.0
@@ -98,8 +97,9 @@ class LineFeatures:
     def cap_ratio(self) -> float:
         """The share of non-stopwords that start with a capital letter."""
         if self._cap_ratio < 0:
-            caps = sum(1 for w in self.words if w[0].isupper() and w.lower() not in STOPWORDS)
-            content = len(self.words) - self._stops
+            words = self.text.split()
+            caps = sum(1 for w in words if w[0].isupper() and w.lower() not in STOPWORDS)
+            content = len(words) - self._stops
             self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
         return self._cap_ratio
 
