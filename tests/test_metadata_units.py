@@ -296,6 +296,11 @@ def test_find_title_uses_the_dateline_anchor() -> None:
     lines = ["A headline about things", "A standfirst sentence that ends with a period.", "Last Modified: 21 Oct 2011"]
     assert find_title(lines, anchor=2) == 0
     assert find_title(["This is a sentence of body text.", "A Headline Later On"]) is None
+    # the first line wins over a standfirst without a period before the dateline
+    lines = ["Troops to leave Iraq by year end", "US president says the war will be over by the end of the year", "Published: 21 Oct 2011"]
+    assert find_title(lines, anchor=2) == 0
+    # a short section kicker above the headline is skipped
+    assert find_title(["Middle East News", "Troops to leave Iraq by year end", "", "Body text here."]) == 1
     assert find_title([]) is None
 
 

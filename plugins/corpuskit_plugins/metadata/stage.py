@@ -67,7 +67,7 @@ _PLACE = re.compile(r"[A-Z][A-Z .,'’-]{1,40}")
 
 
 def _split_parts(line: str) -> list[str]:
-    return [p for p in re.split(r"\s+[|•·]\s+|\s{3,}", line.strip()) if p.strip()]
+    return [p for p in re.split(r"\s*\|\s*|\s+[•·/]\s+|\s{3,}", line.strip()) if p.strip()]
 
 
 def classify_line(

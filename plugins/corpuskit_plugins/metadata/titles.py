@@ -171,15 +171,19 @@ def find_title(
     ``anchor`` is the index of the first dateline/byline in the header, if any;
     ``skip`` holds indexes of lines already known to be metadata. Two candidates: the
     first headline-like line at the top, and the nearest one before the anchor. The top
-    one wins when the text repeats it further down (a page title echoed by the article
-    headline), else the one before the anchor, else the top one.
+    one wins when it is the document's first line or the text repeats it further down (a
+    page title echoed by the article headline), else the one before the anchor.
     """
     skipped = set(skip)
     nonblank = [i for i, ln in enumerate(lines) if ln.strip() and i not in skipped]
     top: int | None = None
-    for i in nonblank[:max_scan]:
+    scan = nonblank[:max_scan]
+    for k, i in enumerate(scan):
         s = lines[i].strip()
         if looks_like_headline(s):
+            nxt = lines[scan[k + 1]].strip() if k + 1 < len(scan) else ""
+            if len(s.split()) <= 3 and looks_like_headline(nxt) and len(nxt.split()) > len(s.split()):
+                continue  # a short section kicker ("Middle East News") above the headline
             top = i
             break
         if len(s.split()) >= 3:  # a content sentence: the text has no headline line at the top
@@ -190,7 +194,9 @@ def find_title(
             if looks_like_headline(lines[i]):
                 near = i
                 break
-    if top is not None and (near is None or near == top or repeated_at(lines, top) is not None):
+    if top is not None and (
+        near is None or near == top or top == nonblank[0] or repeated_at(lines, top) is not None
+    ):
         return top
     return near if near is not None else top
 
