@@ -35,7 +35,9 @@ PROMO_HEADERS = frozenset(
     recommended stories|you may also like|you might also like|you may be interested in|we recommend|
     editor's picks|editors' picks|don't miss|around the web|sponsored stories|promoted stories|
     from our partners|more like this|read next|up next|what to read next|featured|featured stories|
-    weitere artikel|das könnte sie auch interessieren|mehr zum thema|noticias relacionadas|
+    weitere artikel|das könnte sie auch interessieren|mehr zum thema|noticias relacionadas|top-themen|
+    notas relacionadas|artículos relacionados|notícias relacionadas|matérias relacionadas|articles liés|
+    verwandte artikel|articoli correlati|
     te puede interesar|articles similaires|sur le même sujet|à lire aussi|leia também|czytaj też
     """.replace("\n", "").split("|")
 )

@@ -333,6 +333,8 @@ LABELS = frozenset(
     noticias relacionadas|relacionadas|te puede interesar|partager|publicité|commentaires|
     articles similaires|à lire aussi|sur le même sujet|pubblicità|condividi|commenti|
     compartilhe|compartilhar|publicidade|leia também|reklama|udostępnij|komentarze|czytaj też|
+    top-themen|top themen|notas relacionadas|artículos relacionados|notícias relacionadas|
+    matérias relacionadas|articles liés|verwandte artikel|articoli correlati|
     want more|find more information|more information|release date|ultima modifica|write a comment|
     about the author|about us|contact us|advertising disclosure|advertiser disclosure|disclaimer|
     print article|print page|share article|related posts|you may also like
@@ -455,6 +457,9 @@ _SOCIAL = re.compile(
     re.I,
 )
 _NO_WORDS = re.compile(r"^[\W_]+$")
+_DOMAIN_ONLY = re.compile(
+    r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|news|co|uk|de|fr|es|it|pl|pt|br|nl|io)$", re.I
+)
 
 
 @max_chars(80)
@@ -469,6 +474,8 @@ def widget_residue(line: Line) -> str | None:
         return "widget or counter"
     if _SOCIAL.match(text):
         return "share buttons"
+    if _DOMAIN_ONLY.match(text):
+        return "site name"
     return None
 
 
@@ -568,7 +575,7 @@ _NEWSLETTER = re.compile(
     r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b|"
     r"\bnewsletter\b|\b(?:straight|right|delivered|direct(?:ly)?) to your (?:inbox|phone)|"
     r"\bto their inboxes\b|\bpush notifications\b|\bplease subscribe\b|"
-    r"\b(?:download|get) (?:the|our) [\w .-]{0,30}\bapp\b",
+    r"\b(?:download|get) (?:the|our) [\w .-]{0,30}\bapps?\b|\bapps? for ios and android\b|^sign up\b",
     re.I,
 )
 
@@ -640,16 +647,20 @@ _FOLLOW = re.compile(
     r"\bfollow (?:him|her|them|us|me|[A-Z][\w’'-]+)(?: \w+)? on (?:twitter|x|facebook|instagram|"
     r"linkedin|threads|"
     r"bluesky|mastodon)\b|\bon twitter:? @\w+|^@\w+$|"
+    r"\b(?:our|nuestro|nuestra|notre|unser(?:en)?|nosso|il nostro) "
+    r"(?:youtube|facebook|instagram|tiktok|"
+    r"whatsapp|telegram)(?:[- ](?:channel|canal|kanal|page|página|seite|chaîne))?\b|"
     r"^(?:contact|email|e-mail|reach) (?:the (?:author|reporter|writer)|him|her|them|"
     r"[A-Z]\w+) (?:at|on|via)\b",
     re.I,
 )
 
 
-_FOLLOW_KEYS = ("follow", "twitter", "@", "contact", "mail", "reach")
+_SOCIAL_NAMES = ("youtube", "facebook", "instagram", "tiktok", "whatsapp", "telegram")
+_FOLLOW_KEYS = ("follow", "twitter", "@", "contact", "mail", "reach", *_SOCIAL_NAMES)
 
 
-@max_chars(360, triggers=("follow", "twitter", "@", "contact", "email", "e-mail", "reach"))
+@max_chars(360, triggers=("follow", "twitter", "@", "contact", "email", "e-mail", "reach", *_SOCIAL_NAMES))
 def author_blurb(line: Line) -> str | None:
     """Author blurbs and social prompts: "X covers Y. Follow X on Twitter @x", "Contact the author at …"."""
     f = features_of(line)
@@ -708,6 +719,26 @@ def disclosure(line: Line) -> str | None:
     return None
 
 
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?:founder|co-founder|"
+    r"writer|reporter|"
+    r"journalist|editor|correspondent|columnist|contributor|author|consultant|freelancer?|blogger|"
+    r"expert|analyst|producer)\b"
+)
+
+
+@max_chars(600)
+def author_bio(line: Line) -> str | None:
+    """An author biography in the last lines: "Jane Roe is a freelance writer who covers …"."""
+    if line.index < len(line.lines) - 3 or line.index == 0:
+        return None
+    if features_of(line).n_words > 80:
+        return None
+    if _AUTHOR_BIO.match(line.text):
+        return "author biography"
+    return None
+
+
 #: name -> (rule, minimum mode level). Order matters only for which reason is shown.
 BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "photo-credit": (photo_credit, CONSERVATIVE),
@@ -730,6 +761,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "kicker-headline": (kicker_headline, BALANCED),
     "media-teaser": (media_teaser, BALANCED),
     "author-blurb": (author_blurb, BALANCED),
+    "author-bio": (author_bio, BALANCED),
 }
 
 #: The mode level of each built-in rule function (third-party rules are not in it).
