@@ -221,6 +221,20 @@ def test_newspaper3k_and_rss_shapes() -> None:
     assert meta["authors"] == ["Ann Lee", "Bo Li"] and meta["title"] == "Storm hits coast"
 
 
+def test_ccnet_and_redpajama_shapes() -> None:
+    ccnet = {"url": "https://x.org/a?gclid=9", "date_download": "2019-03-06T10:00:00Z", "digest": "sha1:abc",
+             "source_domain": "x.org", "title": "Budget passes after long debate", "raw_content": BODY,
+             "language": "en", "language_score": 0.9, "perplexity": 200.1}
+    meta = validate(run(jsonl_doc(ccnet, text_field="raw_content")))
+    assert meta["crawl_date"] == "2019-03-06T10:00:00+00:00" and meta["date"] is None
+    assert meta["url"] == "https://x.org/a" and meta["source"] == "x.org"
+    assert meta["extra"] == {"digest": "sha1:abc", "language_score": 0.9, "perplexity": 200.1}
+    redpajama = {"text": BODY, "meta": {"url": "https://y.org/b", "timestamp": "2023-01-02T03:04:05", "language": "en",
+                                         "source": "c4"}}
+    meta = validate(run(jsonl_doc(redpajama)))
+    assert meta["url"] == "https://y.org/b" and meta["crawl_date"] == "2023-01-02" and meta["source"] == "c4"
+
+
 def test_field_map_option() -> None:
     rec = {"text": BODY, "released": "2019-03-04", "date": "2018-01-01", "heading": "Storm hits coast"}
     meta = validate(run(jsonl_doc(rec), field_map={"date": ["released"], "title": ["heading"]}))
