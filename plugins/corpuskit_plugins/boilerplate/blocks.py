@@ -288,7 +288,9 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     for a, b in keep:
         for i in range(a, b + 1):
             inside[i] = True
-    for i in range(1, len(view)):  # the first line (the page title) is left alone
+    if echo is not None and inside[echo] and drops[0] is None:
+        drops[0] = ("main-content", "page title, repeated as the headline below")
+    for i in range(1, len(view)):
         if not inside[i] and drops[i] is None:
             drops[i] = ("main-content", "outside the main text block of a page dump")
 

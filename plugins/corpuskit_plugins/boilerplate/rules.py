@@ -178,21 +178,23 @@ _WIRE_TRIGGERS = (
     "additional",
 )
 _NEWSLETTER_TRIGGERS = (
-    "newsletter", "newsletters", "inbox", "inboxes", "subscribe", "subscribed", "subscriber",
-    "subscribers", "subscribing", "subscription", "subscriptions", "sign", "signing", "register",
-    "registration", "email", "e-mail", "mail", "push", "app", "abonnieren", "abonnez-vous", "suscríbete",
-    "inscrivez-vous", "journalism", "unlimited", "become", "phone",
+    "consent", "unsubscribe", "newsletter", "newsletters", "inbox", "inboxes", "subscribe", "subscribed",
+    "subscriber", "subscribers", "subscribing", "subscription", "subscriptions", "sign", "signing",
+    "register", "registration", "email", "e-mail", "mail", "push", "app", "abonnieren", "abonnez-vous",
+    "suscríbete", "inscrivez-vous", "journalism", "unlimited", "become", "phone",
 )
 _COOKIE_TRIGGERS = (
     "cookie", "cookies", "privacy", "datenschutz", "datenschutzerklärung", "personal", "storage",
     "speicherung", "recaptcha",
 )
 _COMMENTS_TRIGGERS = (
-    "comment", "comments", "reply", "replies", "response", "responses", "published", "required", "log",
-    "login", "comentar", "moderated",
+    "posts", "comment", "comments", "reply", "replies", "response", "responses", "published", "required",
+    "log", "login", "comentar", "moderated",
 )
-_DISCLOSURE_TRIGGERS = ("compensation", "commission", "disclosure", "disclosures", "affiliate", "contains",
-                        "contain", "recaptcha", "disclaimer", "advertising", "advertiser")
+_DISCLOSURE_TRIGGERS = (
+    "engagent", "views", "compensation", "commission", "disclosure", "disclosures", "affiliate", "contains",
+    "contain", "recaptcha", "disclaimer", "advertising", "advertiser",
+)
 _MEDIA_TRIGGERS = (
     "on", "report", "reports", "explains", "discusses", "talks", "looks", "examines", "speaks", "has",
 )
@@ -305,7 +307,8 @@ _PROMO_ARROW = re.compile(
 #: Whole-line labels (compared after lower-casing and stripping trailing ``: » › > …``).
 LABELS = frozenset(
     """
-    read more|read full story|read the full story|read full article|continue reading|continue reading below|
+    read more|pdf version|print version|read full story|read the full story|read full article|
+    continue reading|continue reading below|
     keep reading|story continues below|article continues below|story continues below advertisement|
     related|related news|related stories|related articles|related content|related coverage|related links|
     related topics|related posts|related videos|related reading|more on this story|more stories|more news|
@@ -340,7 +343,7 @@ LABELS = frozenset(
     print article|print page|share article|related posts|you may also like
     """.replace("\n", "").split("|")
 )
-_LABEL_STRIP = re.compile(r"[\s:»›>…|.!-]+$")
+_LABEL_STRIP = re.compile(r"[\s:»›>…|.!?-]+$")
 _LABEL_LEAD = re.compile(r"^[\s«‹<|•·-]+")
 
 
@@ -351,14 +354,19 @@ def _label_key(text: str) -> str:
 _LABELS_NORM = frozenset(s.strip().replace("’", "'") for s in LABELS if s.strip())
 
 
-@max_chars(250, triggers=(":", "»", "›", ">", "|", "→"))
+_FILED_UNDER = re.compile(r"^(?:filed under|posted in|tagged(?: with)?|mehr zu|more on)\s+\S", re.I)
+
+
+@max_chars(250, triggers=(":", "»", "›", ">", "|", "→", "filed", "posted", "tagged", "mehr"))
 def promo_link(line: Line) -> str | None:
-    """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »"."""
+    """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »", "Filed under X"."""
     core = _core(line.text)
     if len(core) > 250:
         return None
     if _PROMO_PREFIX.match(core) or _PROMO_ARROW.match(core):
         return "promo/related link"
+    if len(core) <= 80 and _FILED_UNDER.match(core) and not features_of(line).ends_sentence:
+        return "category/tag link"
     return None
 
 
@@ -527,7 +535,7 @@ _TIMESTAMP = re.compile(
 )
 
 
-_BY_NAME = re.compile(r"^(?:by|von|por|par|door|przez)\s+[A-ZÀ-Ý][^.!?,;:]{1,60}$", re.I)
+_BY_NAME = re.compile(r"^(?:by|von|por|par|door|przez)\s+[A-ZÀ-Ý][^!?,;:]{1,60}$", re.I)
 
 
 @max_chars(80)
@@ -575,22 +583,23 @@ _NEWSLETTER = re.compile(
     r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b|"
     r"\bnewsletter\b|\b(?:straight|right|delivered|direct(?:ly)?) to your (?:inbox|phone)|"
     r"\bto their inboxes\b|\bpush notifications\b|\bplease subscribe\b|"
+    r"\bi consent to receiv|\byou (?:may|can) unsubscribe\b|"
     r"\b(?:download|get) (?:the|our) [\w .-]{0,30}\bapps?\b|\bapps? for ios and android\b|^sign up\b",
     re.I,
 )
 
 
-_NEWSLETTER_KEYS = (
+_NEWSLETTER_KEYS = ("consent",
     "newsletter", "inbox", "subscri", "sign up", "signing up", "register", "mail", "push notif", " app",
     "abonn", "suscr", "inscri", "journalism", "unlimited", "become a",
 )
 
 
-@max_chars(320, triggers=_NEWSLETTER_TRIGGERS)
+@max_chars(480, triggers=_NEWSLETTER_TRIGGERS)
 def newsletter_prompt(line: Line) -> str | None:
     """Newsletter and subscription prompts: "Sign up for our daily newsletter", "Subscribe now"."""
     f = features_of(line)
-    if f.n_words > 40 or not any(k in f.low for k in _NEWSLETTER_KEYS):
+    if f.n_words > 60 or not any(k in f.low for k in _NEWSLETTER_KEYS):
         return None
     if _NEWSLETTER.search(line.text):
         return "newsletter/subscription prompt"
@@ -650,6 +659,8 @@ _FOLLOW = re.compile(
     r"\b(?:our|nuestro|nuestra|notre|unser(?:en)?|nosso|il nostro) "
     r"(?:youtube|facebook|instagram|tiktok|"
     r"whatsapp|telegram)(?:[- ](?:channel|canal|kanal|page|página|seite|chaîne))?\b|"
+    r"\b(?:our|nuestro|notre|unseren?|nosso) (?:channel|canal|kanal|chaîne) (?:on |de |auf |sur |no )?"
+    r"(?:youtube|telegram|whatsapp)\b|"
     r"^(?:contact|email|e-mail|reach) (?:the (?:author|reporter|writer)|him|her|them|"
     r"[A-Z]\w+) (?:at|on|via)\b",
     re.I,
@@ -676,19 +687,22 @@ _COMMENTS_POLICY = re.compile(
     r"\b(?:write|post|add|leave) a (?:comment|reply|response)\b|^\d+ (?:responses|comments|"
     r"replies) (?:to|on)\b|"
     r"\bpara comentar\b|email address(?:es)? will not be published|required fields are marked|"
-    r"\bcomments? (?:policy|guidelines)\b|\blog ?in to (?:comment|reply)\b",
+    r"\bcomments? (?:policy|guidelines)\b|\blog ?in to (?:comment|reply)\b|"
+    r"\b(?:comments?|posts?) (?:are|should be|must be) (?:civil|respectful|reviewed)\b",
     re.I,
 )
 _DISCLOSURE = re.compile(
     r"\b(?:we|may) (?:may )?(?:receive|earn) (?:a )?(?:small )?(?:compensation|commission)|"
     r"\badvertis(?:ing|er) disclos|\baffiliate (?:links?|commission)|"
     r"\bthis (?:post|article|page) (?:contains|may contain) (?:references|affiliate|links)|"
-    r"\bprotected by recaptcha\b|\bdisclaimer\s*(?:\(|:)",
+    r"\bprotected by recaptcha\b|\bdisclaimer\s*(?:\(|:)|\badvertising disclaimer\b|"
+    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)",
     re.I,
 )
 
 
-_COMMENTS_KEYS = ("comment", "repl", "respons", "published", "required fields", "log in", "login")
+_COMMENTS_KEYS = ("comment", "comentar", "repl", "respons", "published", "required fields", "log in", "login",
+                  "posts")
 
 
 @max_chars(400, triggers=_COMMENTS_TRIGGERS)
@@ -702,7 +716,7 @@ def comments_policy(line: Line) -> str | None:
     return None
 
 
-_DISCLOSURE_KEYS = (
+_DISCLOSURE_KEYS = ("engagent", "views expressed",
     "compensation", "commission", "disclos", "affiliate", "contains", "may contain", "recaptcha",
     "disclaimer",
 )
