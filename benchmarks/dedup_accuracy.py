@@ -177,6 +177,7 @@ class Result:
     docs_in: int = 0
     kept: int = 0
     duplicates: int = 0
+    kept_ids: list[str] = field(default_factory=list)
     both_kept: list[tuple[str, str, float]] = field(default_factory=list)
     bad_records: list[tuple[str, str, float]] = field(default_factory=list)
     bad_clustered: list[tuple[str, str, float]] = field(default_factory=list)
@@ -226,7 +227,8 @@ def evaluate(docs: list[Document], **options: Any) -> Result:
     stage.setup(RunContext(events=sink))
     kept = list(stage.process(docs))
     stage.close()
-    res = Result(docs_in=len(docs), kept=len(kept), duplicates=len(sink.duplicates), stats=stage.stats())
+    res = Result(docs_in=len(docs), kept=len(kept), duplicates=len(sink.duplicates), stats=stage.stats(),
+                 kept_ids=[d.id for d in kept])
     pos = {d.id: i for i, d in enumerate(docs)}
     parent = list(range(len(docs)))
 

@@ -39,6 +39,10 @@ class IndexMismatch(ValueError):
     """The index on disk/in Redis was built with different parameters."""
 
 
+class IndexBusy(RuntimeError):
+    """Another run holds the index file (one writer at a time; use Redis to share)."""
+
+
 @dataclass(slots=True)
 class Entry:
     """One indexed document as a query sees it."""
@@ -91,15 +95,21 @@ class SqliteIndex:
     statement per row); memory stays bounded by the buffer.
     """
 
-    def __init__(self, path: str | Path | None = None, cache_mb: int = 64, flush_every: int = 2000) -> None:
+    def __init__(self, path: str | Path | None = None, cache_mb: int = 64, flush_every: int = 2000,
+                 busy_timeout_s: float = 5.0) -> None:
         self.path = None if path is None else Path(path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect("" if self.path is None else str(self.path), isolation_level=None)
+        self._db = sqlite3.connect("" if self.path is None else str(self.path), isolation_level=None,
+                                   timeout=busy_timeout_s)
         db = self._db
         db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            db.close()
+            raise IndexBusy(f"dedup index {self.path} is in use by another run ({exc})") from exc
         db.execute("CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS docs(key INTEGER PRIMARY KEY, id TEXT NOT NULL, "

@@ -210,7 +210,11 @@ class DedupStage(Stage):
                 index = RedisIndex(self.redis_url, prefix=prefix)
             else:
                 index = SqliteIndex(self.index_path, cache_mb=self.cache_mb)
-            index.check_meta(self.meta())
+            try:
+                index.check_meta(self.meta())
+            except BaseException:
+                index.abort()
+                raise
             self._index = index
             self._uf = UnionFind(index.parent)
         return self._index
