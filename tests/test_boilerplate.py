@@ -350,7 +350,8 @@ def test_stage_class_attributes() -> None:
 
 
 def test_furniture_repeated_across_documents_of_a_source() -> None:
-    stage = BoilerplateStage(furniture_min_docs=2)
+    stage = BoilerplateStage(furniture=True, furniture_min_docs=2)
+    assert stage.per_document is False  # corpus-level state: one process, input order
     stage.setup(RunContext())
     outs = []
     for n in range(4):
@@ -375,9 +376,10 @@ def test_furniture_is_per_source_and_bounded() -> None:
     assert counter.seen("other", "Home") == 0
 
 
-def test_conservative_mode_has_no_furniture_by_default() -> None:
-    assert BoilerplateStage(mode="conservative").cleaner.furniture is None
-    assert BoilerplateStage().cleaner.furniture is not None
+def test_furniture_is_opt_in() -> None:
+    assert BoilerplateStage().cleaner.furniture is None
+    assert BoilerplateStage().per_document is True
+    assert BoilerplateStage(furniture="true").cleaner.furniture is not None
 
 
 # --------------------------------------------------------------------------------- plugins

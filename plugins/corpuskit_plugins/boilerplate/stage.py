@@ -11,10 +11,17 @@ from corpuskit import Document
 
 from .engine import Cleaner, builtin_rules, mode_level
 from .furniture import FurnitureCounter
-from .rules import BALANCED, Rule
+from .rules import Rule
 
 if TYPE_CHECKING:
     from corpuskit.context import RunContext
+
+
+def _as_bool(value: object) -> bool:
+    """Options may arrive as strings from ``--set boilerplate.furniture=true``."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def source_key(doc: Document) -> str:
@@ -38,10 +45,14 @@ class BoilerplateStage(corpuskit.Stage):
     """Remove captions, credits, promo links, widgets and page furniture, line by line.
 
     Options: ``mode`` (``conservative``, ``balanced``, ``aggressive``; default
-    ``balanced``), ``furniture`` (count lines repeated across documents of one source;
-    default on except in conservative mode), ``furniture_min_docs`` (3),
-    ``furniture_max_entries`` (200000) and ``record_counts`` (add
+    ``balanced``, chosen by measurement), ``furniture`` (drop short lines repeated
+    across earlier documents of the same source; default off), ``furniture_min_docs``
+    (3), ``furniture_max_entries`` (200000) and ``record_counts`` (add
     ``boilerplate_lines_removed`` to the metadata; default on).
+
+    With ``furniture`` on, the decision on a document depends on the documents before
+    it, so the stage then runs in the main process (``per_document`` is false for that
+    instance): the output stays identical whatever the number of workers.
     """
 
     name = "boilerplate"
@@ -52,7 +63,7 @@ class BoilerplateStage(corpuskit.Stage):
     def __init__(
         self,
         mode: str = "balanced",
-        furniture: bool | None = None,
+        furniture: bool = False,
         furniture_min_docs: int = 3,
         furniture_max_entries: int = 200_000,
         record_counts: bool = True,
@@ -63,14 +74,17 @@ class BoilerplateStage(corpuskit.Stage):
             raise TypeError(f"stage {self.name!r} takes no option(s): {names}")
         super().__init__()
         try:
-            level = mode_level(str(mode))
+            mode_level(str(mode))
         except ValueError as exc:
             raise TypeError(f"stage {self.name!r}: {exc}") from None
         self.mode = str(mode)
-        self.use_furniture = level >= BALANCED if furniture is None else bool(furniture)
+        self.use_furniture = _as_bool(furniture)
+        if self.use_furniture:
+            # corpus-level state: keep every document in one process, in input order
+            setattr(self, "per_document", False)  # noqa: B010 (instance override of a ClassVar)
         self.furniture_min_docs = int(furniture_min_docs)
         self.furniture_max_entries = int(furniture_max_entries)
-        self.record_counts = bool(record_counts)
+        self.record_counts = _as_bool(record_counts)
         self.cleaner = self._make_cleaner(builtin_rules())
 
     def _make_cleaner(self, rules: list[tuple[str, Rule]]) -> Cleaner:
