@@ -246,6 +246,23 @@ def test_widget_and_residue_rules(widget: str, rule: str) -> None:
     assert dropped(with_article(widget))[widget] == rule
 
 
+def test_breadcrumb_and_tag_lists_but_not_table_rows() -> None:
+    crumbs = "Home / News / Local politics"
+    row = "| 2019 | 3.3 GB/s | 0.091 GB/s |"
+    got = dropped(with_article(crumbs, row))
+    assert got[crumbs] == "widget-residue"
+    assert row not in got
+
+
+def test_caption_fragment_and_author_bio() -> None:
+    fragment = "Ines Karlsson, speaking at the harbour on Monday"
+    assert dropped(with_article(fragment))[fragment] == "caption-fragment"
+    bio = "Jan Roe is a freelance writer who covers climate and coastal cities."
+    assert dropped(ARTICLE + bio)[bio] == "author-bio"
+    # the same sentence in the middle of the story is left alone
+    assert bio not in dropped(with_article(bio))
+
+
 def test_rules_take_a_plain_line_and_give_a_reason() -> None:
     for name, (rule, _level) in BUILTIN_RULES.items():
         assert rule(line_of(ARTICLE.split("\n")[1])) is None, name
@@ -271,10 +288,20 @@ def test_page_dump_keeps_the_article_body_only() -> None:
             "Coastal Times Ltd, 12 Quay Street"]
     text = "\n".join([*head, *article_lines(), *tail])
     out = kept(text)
-    assert out[0] == head[0]  # the first line is left alone
+    assert out[0] == head[0]  # the first line is left alone (the headline is not repeated below)
     assert out[1:] == article_lines()
     reasons = {d.text: d.rule for d in explain_text(text) if not d.keep}
     assert reasons["Ferry fares to rise"] in {"main-content", "promo-block", "menu-run"}
+
+
+def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Obituaries", "Subscribe", "Log in", "Search"]
+    tail = ["Most Read", "Storm warnings issued", "Council race heats up", "About us", "Contact", "Careers",
+            "Advertise", "Terms of use", "Privacy policy", "Cookie settings"]
+    text = "\n".join([*head, *article_lines(), *tail])
+    assert kept(text) == article_lines()
 
 
 def test_clean_text_is_not_taken_for_a_page_dump() -> None:

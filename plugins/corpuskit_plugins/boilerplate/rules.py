@@ -192,7 +192,8 @@ _COMMENTS_TRIGGERS = (
     "log", "login", "comentar", "moderated",
 )
 _DISCLOSURE_TRIGGERS = (
-    "engagent", "views", "compensation", "commission", "disclosure", "disclosures", "affiliate", "contains",
+    "n'engagent", "engagent", "views", "compensation", "commission", "disclosure", "disclosures", "affiliate",
+    "contains",
     "contain", "recaptcha", "disclaimer", "advertising", "advertiser",
 )
 _MEDIA_TRIGGERS = (
@@ -217,6 +218,23 @@ def caption_with_credit(line: Line) -> str | None:
     """A caption sentence ending in its credit: "... on Aug. 18. (Maya Alleruzzo / AP)"."""
     if len(line.text) < 400 and _CAPTION_WITH_CREDIT.search(line.text):
         return "caption ending in a photo credit"
+    return None
+
+
+_CAPTION_FRAGMENT = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){0,3}[A-ZÀ-Ý][\w'’.-]+, (?:speaking|pictured|seen|photographed|"
+    r"(?:far )?(?:left|right|centre|center)|at left|at right)\b"
+)
+
+
+@max_chars(140)
+def caption_fragment(line: Line) -> str | None:
+    """A picture caption without a credit: "Jane Roe, speaking at a conference in May"."""
+    f = features_of(line)
+    if line.index == 0 or f.n_words > 16 or f.ends_sentence:
+        return None
+    if _CAPTION_FRAGMENT.match(line.text):
+        return "picture caption"
     return None
 
 
@@ -484,7 +502,28 @@ def widget_residue(line: Line) -> str | None:
         return "share buttons"
     if _DOMAIN_ONLY.match(text):
         return "site name"
+    if ("/" in text or "›" in text or ">" in text or "·" in text) and _is_separated_list(text):
+        return "breadcrumb/tag list"
     return None
+
+
+_LIST_SEP = re.compile(r"\s+(?:/|›|>|»|·)\s+")
+
+
+def _is_separated_list(text: str) -> bool:
+    """"Home / News / Politics", "Comics / economics / happy mutants": short word items and separators.
+
+    Table rows ("| a | b |", trafilatura's table output) and numbers are not lists.
+    """
+    if text.startswith("|") or text.endswith("|"):
+        return False
+    parts = _LIST_SEP.split(text)
+    if len(parts) < 3:
+        return False
+    return all(
+        0 < len(p.split()) <= 4 and p[-1] not in ".!?" and sum(c.isalpha() for c in p) > len(p) / 2
+        for p in parts
+    )
 
 
 _COPYRIGHT = re.compile(
@@ -583,7 +622,7 @@ _NEWSLETTER = re.compile(
     r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b|"
     r"\bnewsletter\b|\b(?:straight|right|delivered|direct(?:ly)?) to your (?:inbox|phone)|"
     r"\bto their inboxes\b|\bpush notifications\b|\bplease subscribe\b|"
-    r"\bi consent to receiv|\byou (?:may|can) unsubscribe\b|"
+    r"\bi consent to receiv|\byou (?:may|can) unsubscribe\b|\bsubscribers (?:also )?receive\b|"
     r"\b(?:download|get) (?:the|our) [\w .-]{0,30}\bapps?\b|\bapps? for ios and android\b|^sign up\b",
     re.I,
 )
@@ -772,6 +811,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "disclosure": (disclosure, CONSERVATIVE),
     "caption-near-credit": (caption_near_credit, BALANCED),
     "credit-name": (credit_name, BALANCED),
+    "caption-fragment": (caption_fragment, BALANCED),
     "kicker-headline": (kicker_headline, BALANCED),
     "media-teaser": (media_teaser, BALANCED),
     "author-blurb": (author_blurb, BALANCED),
