@@ -43,6 +43,7 @@ _IS_STOP = STOPWORDS.__contains__
 _STRIP = ".,;:!?\"'“”‘’«»()[]{}|/\\<>*…–—•·"
 _ENDERS = frozenset(".!?…:;。！？")
 _CLOSERS = "\"'”’»)]"
+_MARK_START = frozenset("0123456789•·▪►■◦*–-")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[•·▪►■◦*–-])\s+")
 
 
@@ -90,7 +91,8 @@ class LineFeatures:
     def core(self) -> str:
         """The text without a leading list marker (``1.``, ``•``)."""
         if self._core is None:
-            self._core = _LIST_MARK.sub("", self.text, count=1)
+            text = self.text
+            self._core = _LIST_MARK.sub("", text, count=1) if text[:1] in _MARK_START else text
         return self._core
 
     @property

@@ -101,9 +101,14 @@ def max_chars(limit: int, triggers: tuple[str, ...] = (), short: int = 0) -> Cal
     return mark
 
 
+_MARK_START = frozenset("0123456789•·▪►■◦*–-")
+
+
 def _core(text: str) -> str:
     """The line without a leading list marker (``1.``, ``•``)."""
-    return _LIST_MARK.sub("", text, count=1)
+    if text and text[0] in _MARK_START:
+        return _LIST_MARK.sub("", text, count=1)
+    return text
 
 
 def is_credit_text(text: str) -> bool:
@@ -119,12 +124,15 @@ def is_credit_text(text: str) -> bool:
     )
 
 
+_HAS_DIGIT = re.compile(r"\d").search
+
+
 def is_name_like(text: str) -> bool:
     """Two to four capitalised name tokens and nothing else ("Chip Somodevilla")."""
-    if len(text) > 40 or any(ch.isdigit() for ch in text):
+    if len(text) > 40:
         return False
     tokens = text.split()
-    if not 2 <= len(tokens) <= 4:
+    if not 2 <= len(tokens) <= 4 or _HAS_DIGIT(text):
         return False
     if not tokens[0][0].isupper() and not tokens[0].startswith(("al-", "el-")):
         return False
