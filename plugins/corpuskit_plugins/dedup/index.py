@@ -16,7 +16,7 @@ no path the index is a private temporary file SQLite deletes at close, so reside
 memory stays flat however many documents a run sees.
 
 Redis (``backend="redis"``): for teams sharing one index. Keys under a prefix:
-``P:meta`` (hash), ``P:seq`` (key counter), ``P:x`` (hash fp → key), ``P:d`` (hash
+``P:meta`` (JSON of the parameters), ``P:seq`` (key counter), ``P:x`` (hash fp → key), ``P:d`` (hash
 key → packed record), ``P:b:<bucket>`` (set of keys). Writes go out per document
 (one pipelined round trip), so concurrent runs see each other; there is no
 run-level rollback.
@@ -24,6 +24,7 @@ run-level rollback.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import struct
 from dataclasses import dataclass
@@ -281,11 +282,10 @@ class RedisIndex:
 
     def check_meta(self, meta: dict[str, str]) -> None:
         key = self._k("meta")
-        if self._r.hsetnx(key, "__created__", "1"):
-            self._r.hset(key, mapping=meta)
+        wanted = json.dumps(meta, sort_keys=True)
+        if self._r.set(key, wanted, nx=True):  # atomic: the first opener records it
             return
-        stored = {k.decode(): v.decode() for k, v in self._r.hgetall(key).items()}
-        stored.pop("__created__", None)
+        stored = json.loads(self._r.get(key))
         _check(stored, meta, f"{self._p!r} in Redis")
 
     def find_exact(self, fp: bytes) -> int | None:
