@@ -204,6 +204,15 @@ def test_headlines_after_promo_header_mid_article_stop_at_prose() -> None:
     assert all(line not in got for line in lines)
 
 
+def test_promo_block_stops_at_continuing_prose() -> None:
+    lines = article_lines()
+    prose = "However, the harbour master said the old quay would stay open to ferries"
+    text = "\n".join([*lines[:4], "Related stories", "Storm season: what to expect", prose, *lines[4:]])
+    got = dropped(text)
+    assert got["Storm season: what to expect"] == "promo-block"
+    assert prose not in got
+
+
 @pytest.mark.parametrize(
     "kicker",
     [

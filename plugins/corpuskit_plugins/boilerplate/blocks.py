@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from .features import DocView, LineFeatures
-from .rules import _LIST_MARK, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
+from .rules import _LIST_MARK, _MARK_START, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
 
 Drops = list["tuple[str, str] | None"]
 BlockRule = Callable[[DocView, Drops, int], None]
@@ -54,7 +54,14 @@ def is_promo_header(text: str, feat: LineFeatures) -> bool:
     return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES)
 
 
+_CONNECTIVES = ("however", "but ", "and ", "yet ", "meanwhile", "still,", "sin embargo", "pero ", "además",
+                "aber ", "doch ", "jedoch", "cependant", "mais ", "pourtant", "tuttavia", "però", "porém",
+                "no entanto")
+
+
 def _teaser_like(f: LineFeatures) -> bool:
+    if f.text.count(",") >= 3 or f.low.startswith(_CONNECTIVES):
+        return False  # clause-rich or continuing prose ("However, the minister said, ...")
     if f.ends_sentence:  # a one-sentence blurb; a longer sentence is more likely the article's
         return f.n_words <= 22 and f.n_sentences <= 1
     return f.n_words <= 35 and f.n_sentences <= 1 and f.n_chars <= 260
@@ -103,8 +110,8 @@ def promo_block(view: DocView, drops: Drops, level: int) -> None:
 def _is_label(f: LineFeatures, text: str) -> bool:
     if f.ends_sentence or f.n_words > 7 or f.n_words == 0:
         return False
-    if _LIST_MARK.match(text) and f.n_words > 3:
-        return False  # "• Item of a list" inside an article
+    if text[:1] in _MARK_START and _LIST_MARK.match(text):
+        return False  # "1. Item" or "• Item" of a list inside an article: content, not a menu
     return f.is_title_case or f.n_words <= 2
 
 

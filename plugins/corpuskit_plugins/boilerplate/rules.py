@@ -70,10 +70,10 @@ _NAME_TOKEN = re.compile(
 
 _CAPTION_VERBS = re.compile(
     r"\b(?:holds?|speaks?|talks?|attends?|arrives?|walks?|waves?|gestures?|poses?|looks? on|"
-    r"stands?|sits?|leaves?|delivers?|greets?|shakes? hands|addresses|listens?|reacts?|"
+    r"stands?|sits?|leaves?|delivers?|greets?|shakes? hands|listens?|reacts?|"
     r"celebrates?|boards?|cross(?:es)?|carr(?:y|ies)|gathers?|watch(?:es)?|march(?:es)?|"
     r"is seen|are seen|is pictured|are pictured|pictured|takes? part|participates?|"
-    r"prepares?|rides?|runs?|smiles?|embraces?|hug(?:s)?|prays?|mourns?|protests?|"
+    r"prepares?|rides?|runs?|smiles?|embraces?|hug(?:s)?|prays?|mourns?|"
     r"in this (?:file )?(?:photo|image|picture|handout)|file photo|seen here|"
     r"\((?:left|right|center|centre|L|R|C)\)|from left|left to right)\b"
 )
@@ -169,7 +169,8 @@ def _neighbour_is_credit(line: Line) -> bool:
         i = line.index + off
         if not 0 <= i < len(line.lines):
             continue
-        if credits[i] or (names[i] and _name_is_credit(line, off)):
+        # a bare name only counts as a credit when it follows this line (caption, then name)
+        if credits[i] or (off == 1 and names[i] and _name_is_credit(line, off)):
             return True
     return False
 
@@ -248,13 +249,13 @@ def caption_fragment(line: Line) -> str | None:
 
 @max_chars(40)
 def credit_name(line: Line) -> str | None:
-    """A lone name next to a picture caption: the photographer's credit."""
+    """A lone name right after a picture caption: the photographer's credit."""
     if line.index == 0 or not is_name_like(line.text):
         return None
-    for off in (-1, 1):
-        other = line.neighbour(off)
-        if other and is_caption_like(other) and line.index + off > 0:
-            return "photographer's name next to a caption"
+    # a bare name is weak evidence: only after a caption (caption, then credit)
+    other = line.neighbour(-1)
+    if other and line.index > 1 and is_caption_like(other):
+        return "photographer's name after a caption"
     return None
 
 
