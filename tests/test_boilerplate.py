@@ -359,7 +359,11 @@ def test_stage_replaces_text_and_counts() -> None:
     doc = stage.process_document(make_doc(with_article("Lena Marsh / AP", "Advertisement")))
     assert doc is not None
     assert doc.text.split("\n") == article_lines()
-    assert doc.metadata["boilerplate_lines_removed"] == 2
+    assert "boilerplate_lines_removed" not in doc.metadata  # off by default
+    counting = BoilerplateStage(record_counts="true")
+    counting.setup(RunContext())
+    doc = counting.process_document(make_doc(with_article("Lena Marsh / AP", "Advertisement")))
+    assert doc is not None and doc.metadata["boilerplate_lines_removed"] == 2
 
 
 def test_stage_rejects_a_document_left_empty() -> None:

@@ -48,7 +48,9 @@ class BoilerplateStage(corpuskit.Stage):
     ``balanced``, chosen by measurement), ``furniture`` (drop short lines repeated
     across earlier documents of the same source; default off), ``furniture_min_docs``
     (3), ``furniture_max_entries`` (200000) and ``record_counts`` (add
-    ``boilerplate_lines_removed`` to the metadata; default on).
+    ``boilerplate_lines_removed`` to the metadata; default off: the output schema keeps
+    unknown keys under ``metadata.extra``, which is meant for input fields, and
+    ``corpuskit explain`` shows the per-line decisions).
 
     With ``furniture`` on, the decision on a document depends on the documents before
     it, so the stage then runs in the main process (``per_document`` is false for that
@@ -66,7 +68,7 @@ class BoilerplateStage(corpuskit.Stage):
         furniture: bool = False,
         furniture_min_docs: int = 3,
         furniture_max_entries: int = 200_000,
-        record_counts: bool = True,
+        record_counts: bool = False,
         **kw: Any,
     ) -> None:
         if kw:
