@@ -81,8 +81,27 @@ class CountingSink:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process, in MB."""
+    """Peak resident set size of this process, in MB (VmHWM: reset by exec, unlike ru_maxrss)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process, in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def docs_of(n: int, seed: int = 0, dup_share: float = 0.3) -> list[Document]:
@@ -190,10 +209,10 @@ def bench_lsh(docs: list[Document], bands: int, rows: int) -> dict[str, float]:
     return out
 
 
-def child(n: int, index_path: str | None, seed: int) -> dict[str, Any]:
+def child(n: int, index_path: str | None, seed: int, cache_mb: int = 64) -> dict[str, Any]:
     """One scale run in this (fresh) process: stream ``n`` generated docs through the stage."""
-    rss0 = peak_rss_mb()
-    stage = DedupStage(index=index_path)
+    rss0 = rss_mb()
+    stage = DedupStage(index=index_path, cache_mb=cache_mb)
     sink = CountingSink()
     stage.setup(RunContext(events=sink))
     gen_s = 0.0
@@ -216,13 +235,14 @@ def child(n: int, index_path: str | None, seed: int) -> dict[str, Any]:
     size = os.path.getsize(index_path) if index_path else 0
     return {"n": n, "seconds": dt, "generate_seconds": gen_s, "docs_per_s": n / dt, "kept": kept,
             "duplicates": sink.duplicates, "bytes_per_doc": size / n if index_path else None,
-            "peak_rss_mb": peak_rss_mb(), "start_rss_mb": rss0}
+            "peak_rss_mb": peak_rss_mb(), "start_rss_mb": rss0, "end_rss_mb": rss_mb()}
 
 
-def run_child(n: int, seed: int) -> dict[str, Any]:
+def run_child(n: int, seed: int, cache_mb: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "index.sqlite")
-        cmd = [sys.executable, __file__, "--child", str(n), "--index", path, "--seed", str(seed)]
+        cmd = [sys.executable, __file__, "--child", str(n), "--index", path, "--seed", str(seed),
+               "--cache-mb", str(cache_mb)]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         return json.loads(proc.stdout)
 
@@ -245,11 +265,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--million", action="store_true", help="add a 1,000,000-document scale run")
     ap.add_argument("--quick", action="store_true", help="2k docs, 1k baseline, scale 10k")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cache-mb", type=int, default=64, help="SQLite page cache of the scale runs")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--index", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.index, args.seed)))
+        print(json.dumps(child(args.child, args.index, args.seed, args.cache_mb)))
         return
     if args.quick:
         args.docs, args.baseline_docs, args.scales = 2000, 1000, "10000"
@@ -303,12 +324,12 @@ def main(argv: list[str] | None = None) -> None:
         scales.append(1_000_000)
     srows = []
     for n in scales:
-        r = run_child(n, args.seed)
+        r = run_child(n, args.seed, args.cache_mb)
         srows.append([f"{n:,}", f"{r['docs_per_s']:,.0f}", f"{r['seconds']:.0f}",
                       f"{r['generate_seconds']:.0f}", r["duplicates"], f"{r['bytes_per_doc']:.0f}",
-                      f"{r['start_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}"])
+                      f"{r['start_rss_mb']:.0f}", f"{r['end_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}"])
     head = ["scale run (file index)", "stage docs/s", "stage s", "generator s", "dups", "index B/doc",
-            "RSS at start MB", "peak RSS MB"]
+            "RSS start MB", "RSS end MB", "peak RSS MB"]
     print(table(srows, head))
 
 
