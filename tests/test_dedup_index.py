@@ -19,7 +19,7 @@ from conftest import REPO, SEEDS
 from corpuskit.context import RunContext
 from corpuskit.events import CollectingSink
 from corpuskit_plugins.dedup import DedupStage
-from corpuskit_plugins.dedup.index import IndexBusy, IndexMismatch, SqliteIndex
+from corpuskit_plugins.dedup.index import IndexBusy, IndexMismatch, IndexUnavailable, SqliteIndex
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate
@@ -191,6 +191,14 @@ def test_redis_index_persists_across_runs(redis_url: str) -> None:
     check_second_run(kept, sink)
     with pytest.raises(IndexMismatch):
         run(first_run_docs(), backend="redis", redis_url=redis_url, index=prefix, num_perm=64)
+
+
+def test_unreachable_redis_is_a_clear_error() -> None:
+    pytest.importorskip("redis")
+    stage = DedupStage(backend="redis", redis_url=f"redis://127.0.0.1:{_free_port()}/0")
+    stage.setup(RunContext(events=CollectingSink()))
+    with pytest.raises(IndexUnavailable, match="cannot reach Redis"):
+        list(stage.process([corpuskit.Document("a", SEED_TEXTS[0])]))
 
 
 @pytest.mark.redis

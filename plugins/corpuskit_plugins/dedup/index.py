@@ -40,6 +40,10 @@ class IndexMismatch(ValueError):
     """The index on disk/in Redis was built with different parameters."""
 
 
+class IndexUnavailable(RuntimeError):
+    """The Redis server behind the index cannot be reached."""
+
+
 class IndexBusy(RuntimeError):
     """Another run holds the index file (one writer at a time; use Redis to share)."""
 
@@ -101,8 +105,10 @@ class SqliteIndex:
         self.path = None if path is None else Path(path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        # (check_same_thread off: the runner may close the stage from another thread;
+        # the connection is never used concurrently)
         self._db = sqlite3.connect("" if self.path is None else str(self.path), isolation_level=None,
-                                   timeout=busy_timeout_s)
+                                   timeout=busy_timeout_s, check_same_thread=False)
         db = self._db
         db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -269,6 +275,7 @@ class RedisIndex:
         import redis  # optional dependency: corpuskit[redis]
 
         self._r: Any = redis.Redis.from_url(url)
+        self._url = url
         self._p = prefix
         self._key_block = key_block
         self._next_key = 0
@@ -281,9 +288,15 @@ class RedisIndex:
         return self._p.encode() + b":b:" + struct.pack("<q", bucket)
 
     def check_meta(self, meta: dict[str, str]) -> None:
+        import redis
+
         key = self._k("meta")
         wanted = json.dumps(meta, sort_keys=True)
-        if self._r.set(key, wanted, nx=True):  # atomic: the first opener records it
+        try:
+            created = self._r.set(key, wanted, nx=True)  # atomic: the first opener records it
+        except redis.ConnectionError as exc:
+            raise IndexUnavailable(f"dedup index: cannot reach Redis at {self._url}: {exc}") from exc
+        if created:
             return
         stored = json.loads(self._r.get(key))
         _check(stored, meta, f"{self._p!r} in Redis")
