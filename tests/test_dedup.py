@@ -199,6 +199,14 @@ def test_registration_through_the_hook() -> None:
     assert DedupStage.name == "dedup" and DedupStage.order == 30 and DedupStage.per_document is False
 
 
+def test_entry_point_registers_the_stage() -> None:
+    from corpuskit.manager import load_plugins
+
+    plugins = load_plugins(only=["dedup"])
+    assert plugins.registry.stages["dedup"].value is DedupStage
+    assert not plugins.failures
+
+
 def test_options_are_validated() -> None:
     with pytest.raises(TypeError, match=r"'dedup'.*bogus"):
         DedupStage(bogus=1)

@@ -120,7 +120,7 @@ class DedupStage(Stage):
     name = "dedup"
     order = 30
     per_document = False
-    description = "Drop exact and near-duplicate documents (MinHash LSH, verified; first seen survives)."
+    description = "drop exact and near-duplicate documents (MinHash LSH, verified; first seen survives)"
 
     def __init__(
         self,
