@@ -83,6 +83,32 @@ The operators estimate the strike costs the economy about 40 million euros a day
     assert kept(text) == [s for s in text.split("\n") if s]
 
 
+RECIPE = """Grandmother's plum cake
+This is the cake my grandmother baked every autumn when the plums in her garden were ripe.
+Ingredients
+12 ripe plums
+200 g flour
+150 g sugar
+3 eggs
+1 teaspoon baking powder
+a pinch of salt
+100 g melted butter
+1 lemon, zested
+2 tablespoons of milk
+half a teaspoon of cinnamon
+icing sugar for dusting
+a handful of almonds
+Method
+Halve the plums, remove the stones and toss them with a spoonful of the sugar.
+Beat the eggs with the rest of the sugar until pale, then fold in the flour, baking powder and salt.
+Bake for 45 minutes at 180 degrees, until a skewer comes out clean.
+"""
+
+
+def test_recipe_with_a_long_ingredient_list_is_not_a_page_dump() -> None:
+    assert kept(RECIPE) == [s for s in RECIPE.split("\n") if s]
+
+
 def test_dateline_with_agency_is_content_not_a_credit() -> None:
     text = with_article(
         "LISBON (Reuters) - Portugal's parliament approved the budget on Friday after a late deal with "

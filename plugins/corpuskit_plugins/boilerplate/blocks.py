@@ -170,6 +170,8 @@ def _weight(f: LineFeatures, use_stops: bool) -> float:
         return 0.5
     if f.n_words >= 20 and stop_ok:
         return 1.0  # a long paragraph without final punctuation
+    if f.n_words >= 3 and f.cap_ratio < 0.5:
+        return -0.99  # a lower-case fragment ("200 g flour", a list item): not evidence of a page dump
     return -1.0
 
 
@@ -180,10 +182,11 @@ def is_page_dump(view: DocView, drops: Drops, level: int) -> bool:
         return False
     use_stops = view.doc_stop_ratio >= 0.05
     left = [f for i, f in enumerate(view.features) if drops[i] is None]
-    bad = sum(1 for f in left if _weight(f, use_stops) < 0)
+    # menu-like lines (short, title-case) make a page dump; lower-case fragments (lists) do not
+    bad = sum(1 for f in left if _weight(f, use_stops) <= -1.0)
     if level >= AGGRESSIVE:
         return bad >= 6 and bad >= 0.3 * len(left)
-    return bad >= 10 and bad >= 0.45 * len(left)
+    return bad >= DUMP_MIN_BAD and bad >= DUMP_BAD_SHARE * len(left)
 
 
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s+[|:]\s*|:\s+")
@@ -233,6 +236,8 @@ def _segments(weights: list[float]) -> list[tuple[float, int, int]]:
 
 
 GAP = 12
+DUMP_MIN_BAD = 10
+DUMP_BAD_SHARE = 0.35
 GOOD = 2.0
 SECOND = 0.3
 
