@@ -117,6 +117,17 @@ def test_dateline_with_agency_is_content_not_a_credit() -> None:
     assert not dropped(text)
 
 
+def test_label_above_the_headline_from_metadata() -> None:
+    text = "Web Hosting Deals\n" + ARTICLE
+    decisions = explain_text(text)
+    assert decisions[0].keep  # without a known title the first line is left alone
+    stage = BoilerplateStage()
+    stage.setup(RunContext())
+    doc = Document("d", text, {"title": article_lines()[0]}, Source("d.txt", None, "text"))
+    out = stage.process_document(doc)
+    assert out is not None and out.text.split("\n") == article_lines()
+
+
 def test_first_line_is_left_alone() -> None:
     text = "Video games and the law\n" + ARTICLE
     assert kept(text)[0] == "Video games and the law"

@@ -801,6 +801,28 @@ def author_bio(line: Line) -> str | None:
     return None
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@max_chars(60)
+def before_headline(line: Line) -> str | None:
+    """A short label above the headline (``metadata["title"]``, set by the metadata stage): site furniture."""
+    title = line.metadata.get("title") if line.metadata else None
+    if not isinstance(title, str) or not title or line.index > 2:
+        return None
+    f = features_of(line)
+    if f.n_words > 5 or f.ends_sentence:
+        return None
+    want = _norm(title)
+    if _norm(line.text) == want:
+        return None
+    for j in range(line.index + 1, min(len(line.lines), 4)):
+        if _norm(line.lines[j]) == want:
+            return "site furniture above the headline"
+    return None
+
+
 #: name -> (rule, minimum mode level). Order matters only for which reason is shown.
 BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "photo-credit": (photo_credit, CONSERVATIVE),
@@ -825,6 +847,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "media-teaser": (media_teaser, BALANCED),
     "author-blurb": (author_blurb, BALANCED),
     "author-bio": (author_bio, BALANCED),
+    "before-headline": (before_headline, BALANCED),
 }
 
 #: The mode level of each built-in rule function (third-party rules are not in it).
