@@ -130,53 +130,99 @@ def truth(docs: list[Document]) -> str:
     return f"{variants} variants of an original in the subset: {high} with J >= 0.8, {mid} with J >= 0.5"
 
 
-def run_naive(docs: list[Document]) -> tuple[float, int]:
-    """Naive datasketch: per-shingle update, default LSH; returns (seconds, duplicates)."""
-    t0 = time.perf_counter()
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=128)
-    dups = 0
-    for doc in docs:
-        m = MinHash(num_perm=128)
-        for sh in shingle_strings(doc.text):
-            m.update(sh)
-        if lsh.query(m):
-            dups += 1
-        lsh.insert(doc.id, m)
-    return time.perf_counter() - t0, dups
+#: CPU seconds of this process: the machine may be shared, and other load must not
+#: count against either side of a ratio.
+CLOCK = time.process_time
 
 
-def run_tuned(docs: list[Document], bands: int, rows: int) -> tuple[float, int]:
-    """datasketch at its best: generator + xxhash + explicit LSH params (no verification)."""
-    t0 = time.perf_counter()
-    lsh = MinHashLSH(num_perm=128, params=(bands, rows))
-    dups = 0
-    sets = (shingle_strings(d.text) for d in docs)
-    mhs = MinHash.generator(sets, num_perm=128, hashfunc=xxhash.xxh32_intdigest)
-    for doc, m in zip(docs, mhs, strict=True):
-        if lsh.query(m):
-            dups += 1
-        lsh.insert(doc.id, m)
-    return time.perf_counter() - t0, dups
+class Naive:
+    """Naive datasketch: one ``update`` per shingle (SHA1), ``MinHashLSH(threshold)`` defaults."""
+
+    label = "naive datasketch (update/shingle, default LSH)"
+
+    def __init__(self, bands: int, rows: int) -> None:
+        self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=128)
+        self.dups = 0
+        self.seconds = 0.0
+
+    def feed(self, docs: list[Document]) -> None:
+        t0 = CLOCK()
+        for doc in docs:
+            m = MinHash(num_perm=128)
+            for sh in shingle_strings(doc.text):
+                m.update(sh)
+            if self.lsh.query(m):
+                self.dups += 1
+            self.lsh.insert(doc.id, m)
+        self.seconds += CLOCK() - t0
+
+    def finish(self) -> None:
+        """Nothing to flush."""
 
 
-def run_stage(docs: list[Document], index: str | None = None) -> tuple[float, int, DedupStage]:
-    stage = DedupStage(index=index)
-    sink = CountingSink()
-    stage.setup(RunContext(events=sink))
-    t0 = time.perf_counter()
-    kept = sum(1 for _ in stage.process(docs))
-    stage.close()
-    dt = time.perf_counter() - t0
-    assert kept + sink.duplicates == len(docs)
-    return dt, sink.duplicates, stage
+class Tuned(Naive):
+    """datasketch at its best: ``MinHash.generator`` + xxhash + ``params=(b, r)`` (no verification)."""
+
+    label = "datasketch tuned (generator+xxhash, params=(b,r))"
+
+    def __init__(self, bands: int, rows: int) -> None:
+        super().__init__(bands, rows)
+        self.lsh = MinHashLSH(num_perm=128, params=(bands, rows))
+
+    def feed(self, docs: list[Document]) -> None:
+        t0 = CLOCK()
+        sets = (shingle_strings(d.text) for d in docs)
+        mhs = MinHash.generator(sets, num_perm=128, hashfunc=xxhash.xxh32_intdigest)
+        for doc, m in zip(docs, mhs, strict=True):
+            if self.lsh.query(m):
+                self.dups += 1
+            self.lsh.insert(doc.id, m)
+        self.seconds += CLOCK() - t0
+
+
+class StageRun:
+    """The dedup stage, fed chunk by chunk (its index lives across ``process`` calls)."""
+
+    label = "dedup stage (same docs)"
+
+    def __init__(self, bands: int, rows: int, index: str | None = None) -> None:
+        self.stage = DedupStage(index=index)
+        self.sink = CountingSink()
+        self.stage.setup(RunContext(events=self.sink))
+        self.kept = 0
+        self.seconds = 0.0
+
+    @property
+    def dups(self) -> int:
+        return self.sink.duplicates
+
+    def feed(self, docs: list[Document]) -> None:
+        t0 = CLOCK()
+        self.kept += sum(1 for _ in self.stage.process(docs))
+        self.seconds += CLOCK() - t0
+
+    def finish(self) -> None:
+        t0 = CLOCK()
+        self.stage.close()
+        self.seconds += CLOCK() - t0
+
+
+def interleaved(docs: list[Document], runners: list[Any], chunk: int = 200) -> None:
+    """Feed ``docs`` to every runner in alternating chunks, so each sees the same machine state."""
+    for start in range(0, len(docs), chunk):
+        part = docs[start : start + chunk]
+        for r in runners:
+            r.feed(part)
+    for r in runners:
+        r.finish()
 
 
 def bench_signatures(docs: list[Document]) -> float:
     signer = Signer(128, 1)
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for doc in docs:
         signer.signature(shingle_hashes(word_hashes(normalized_word_bytes(doc.text)), NGRAM))
-    return len(docs) / (time.perf_counter() - t0)
+    return len(docs) / (CLOCK() - t0)
 
 
 def bench_lsh(docs: list[Document], bands: int, rows: int) -> dict[str, float]:
@@ -186,26 +232,26 @@ def bench_lsh(docs: list[Document], bands: int, rows: int) -> dict[str, float]:
     blobs = [(s & 0xFFFF).astype("<u2").tobytes() for s in sigs]
     out: dict[str, float] = {}
     index = SqliteIndex(None)
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for doc, b, blob in zip(docs, buckets, blobs, strict=True):
         index.add(doc.id, xxhash.xxh3_128_digest(doc.id.encode()), b, blob, None)
     index.flush()
-    out["sqlite insert/s"] = len(docs) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
+    out["sqlite insert/s"] = len(docs) / (CLOCK() - t0)
+    t0 = CLOCK()
     for b in buckets:
         index.candidates(b)
-    out["sqlite query/s"] = len(docs) / (time.perf_counter() - t0)
+    out["sqlite query/s"] = len(docs) / (CLOCK() - t0)
     index.abort()
     lsh = MinHashLSH(num_perm=128, params=(bands, rows))
     mhs = [LeanMinHash(signer.to_minhash(s)) for s in sigs]
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for doc, m in zip(docs, mhs, strict=True):
         lsh.insert(doc.id, m, check_duplication=False)
-    out["datasketch dict insert/s"] = len(docs) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
+    out["datasketch dict insert/s"] = len(docs) / (CLOCK() - t0)
+    t0 = CLOCK()
     for m in mhs:
         lsh.query(m)
-    out["datasketch dict query/s"] = len(docs) / (time.perf_counter() - t0)
+    out["datasketch dict query/s"] = len(docs) / (CLOCK() - t0)
     return out
 
 
@@ -215,25 +261,28 @@ def child(n: int, index_path: str | None, seed: int, cache_mb: int = 64) -> dict
     stage = DedupStage(index=index_path, cache_mb=cache_mb)
     sink = CountingSink()
     stage.setup(RunContext(events=sink))
-    gen_s = 0.0
+    gen_s = gen_cpu = 0.0
 
     def stream() -> Iterator[Document]:
-        nonlocal gen_s
+        nonlocal gen_s, gen_cpu
         records = generate(n, seed, 0.3)
         while True:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), CLOCK()
             r = next(records, None)
             gen_s += time.perf_counter() - t
+            gen_cpu += CLOCK() - c
             if r is None:
                 return
             yield Document(r["id"], r["text"])
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), CLOCK()
     kept = sum(1 for _ in stage.process(stream()))
     stage.close()
     dt = time.perf_counter() - t0 - gen_s
+    cpu = CLOCK() - c0 - gen_cpu
     size = os.path.getsize(index_path) if index_path else 0
-    return {"n": n, "seconds": dt, "generate_seconds": gen_s, "docs_per_s": n / dt, "kept": kept,
+    return {"n": n, "seconds": dt, "cpu_seconds": cpu, "generate_seconds": gen_s, "docs_per_s": n / dt,
+            "docs_per_cpu_s": n / cpu, "kept": kept,
             "duplicates": sink.duplicates, "bytes_per_doc": size / n if index_path else None,
             "peak_rss_mb": peak_rss_mb(), "start_rss_mb": rss0, "end_rss_mb": rss_mb()}
 
@@ -292,20 +341,18 @@ def main(argv: list[str] | None = None) -> None:
           f"({sum(1 for d in docs if d.metadata['variant'])} syndicated variants)")
     base = docs[: args.baseline_docs]
     print(f"baseline subset: {len(base)} docs, {truth(base)}")
-    naive_s, naive_d = run_naive(base)
-    tuned_s, tuned_d = run_tuned(base, bands, rows)
-    sub_s, sub_d, _ = run_stage(base)
-    stage_s, stage_d, stage = run_stage(docs)
-    naive_rate = len(base) / naive_s
-    rows_out = [
-        ["naive datasketch (update/shingle, default LSH)", len(base), f"{naive_rate:,.0f}", "1.0x", naive_d],
-        ["datasketch tuned (generator+xxhash, params=(b,r))", len(base), f"{len(base) / tuned_s:,.0f}",
-         f"{naive_s / tuned_s:.1f}x", tuned_d],
-        ["dedup stage (same docs as baseline)", len(base), f"{len(base) / sub_s:,.0f}",
-         f"{naive_s / sub_s:.1f}x", sub_d],
-        ["dedup stage (all docs)", len(docs), f"{len(docs) / stage_s:,.0f}",
-         f"{(len(docs) / stage_s) / naive_rate:.1f}x", stage_d],
-    ]
+    naive, tuned, sub = Naive(bands, rows), Tuned(bands, rows), StageRun(bands, rows)
+    interleaved(base, [naive, tuned, sub])
+    full = StageRun(bands, rows)
+    interleaved(docs, [full])
+    assert sub.kept + sub.dups == len(base) and full.kept + full.dups == len(docs)
+    naive_rate = len(base) / naive.seconds
+    rows_out = [[r.label, len(base), f"{len(base) / r.seconds:,.0f}", f"{naive.seconds / r.seconds:.1f}x",
+                 r.dups] for r in (naive, tuned, sub)]
+    rows_out.append(["dedup stage (all docs)", len(docs), f"{len(docs) / full.seconds:,.0f}",
+                     f"{len(docs) / full.seconds / naive_rate:.1f}x", full.dups])
+    stage = full.stage
+    print("baselines and stage fed in alternating 200-document chunks; docs per CPU-second")
     print(table(rows_out, ["pipeline (1 core)", "docs", "docs/s", "vs naive", "dups found"]))
     st = stage.stats()
     print(f"stage stats: exact {st['exact_duplicates']}, near {st['near_duplicates']}, candidates checked "
@@ -325,11 +372,12 @@ def main(argv: list[str] | None = None) -> None:
     srows = []
     for n in scales:
         r = run_child(n, args.seed, args.cache_mb)
-        srows.append([f"{n:,}", f"{r['docs_per_s']:,.0f}", f"{r['seconds']:.0f}",
-                      f"{r['generate_seconds']:.0f}", r["duplicates"], f"{r['bytes_per_doc']:.0f}",
+        srows.append([f"{n:,}", f"{r['docs_per_cpu_s']:,.0f}", f"{r['docs_per_s']:,.0f}",
+                      f"{r['seconds']:.0f}", f"{r['generate_seconds']:.0f}", r["duplicates"],
+                      f"{r['bytes_per_doc']:.0f}",
                       f"{r['start_rss_mb']:.0f}", f"{r['end_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}"])
-    head = ["scale run (file index)", "stage docs/s", "stage s", "generator s", "dups", "index B/doc",
-            "RSS start MB", "RSS end MB", "peak RSS MB"]
+    head = ["scale run (file index)", "docs/CPU-s", "docs/s wall", "stage s wall", "generator s", "dups",
+            "index B/doc", "RSS start MB", "RSS end MB", "peak RSS MB"]
     print(table(srows, head))
 
 
