@@ -559,6 +559,9 @@ class _Ray:
             if address:
                 ray.init(address=address, **kwargs)
             else:
+                # a local Ray is this run's own: its workers should not yield to everything
+                # else on the machine (Ray nices workers to 15 by default)
+                os.environ.setdefault("RAY_worker_niceness", "0")
                 ray.init(num_cpus=num_cpus, **kwargs)
             self.started = True
         self.cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))

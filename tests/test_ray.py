@@ -30,6 +30,7 @@ SEEDS = REPO / "seeds"
 def ray_local():
     """A local Ray for the session (about 3 s to start)."""
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    os.environ.setdefault("RAY_worker_niceness", "0")
     if not ray.is_initialized():
         ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
     yield ray
