@@ -109,6 +109,12 @@ def test_recipe_with_a_long_ingredient_list_is_not_a_page_dump() -> None:
     assert kept(RECIPE) == [s for s in RECIPE.split("\n") if s]
 
 
+def test_sentence_starting_like_a_promo_word_is_content() -> None:
+    text = with_article("Previous studies of the estuary found no lasting harm from smaller barriers.",
+                        "More than 2,000 residents signed a petition against the plan.")
+    assert not dropped(text)
+
+
 def test_dateline_with_agency_is_content_not_a_credit() -> None:
     text = with_article(
         "LISBON (Reuters) - Portugal's parliament approved the budget on Friday after a late deal with "
@@ -203,6 +209,7 @@ def test_slideshow_residue_rule(residue: str) -> None:
         "Read more: How other cities fight the sea",
         "Related: Storm season forecast",
         "Also read: What the new rules mean for renters",
+        "PREVIOUS Ferry fares to rise in the spring",
     ],
 )
 def test_promo_link_rule(promo: str) -> None:
@@ -278,6 +285,7 @@ def test_media_teaser_rule() -> None:
         ("Copyright 2024 Harbour Media Group. All rights reserved.", "copyright-line"),
         ("© 2023 The Coastal Times", "copyright-line"),
         ("By", "byline-residue"),
+        ("by: Jan Roe", "byline-residue"),
         ("Updated: March 3, 2024 10:42 am", "byline-residue"),
         ("Contributing: Staff and wire reports", "wire-credit"),
         ("Sign up for our daily newsletter to get the top stories in your inbox", "newsletter-prompt"),

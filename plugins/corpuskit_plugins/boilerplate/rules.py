@@ -381,10 +381,17 @@ def _label_key(text: str) -> str:
 _LABELS_NORM = frozenset(s.strip().replace("’", "'") for s in LABELS if s.strip())
 
 
+# an upper-case kicker word glued to another story's headline: "PREVIOUS Cost-of-living adjustment passes"
+_CAPS_KICKER = re.compile(
+    r"^(?:PREVIOUS|NEXT|PREV|RELATED|MORE|WATCH|READ MORE|READ ALSO|ALSO READ|SEE ALSO|"
+    r"LISTEN|VIDEO|PHOTOS|UP NEXT)\s+[A-ZÀ-Ý‘“'\"]"
+)
 _FILED_UNDER = re.compile(r"^(?:filed under|posted in|tagged(?: with)?|mehr zu|more on)\s+\S", re.I)
 
 
-@max_chars(250, triggers=(":", "»", "›", ">", "|", "→", "filed", "posted", "tagged", "mehr"))
+@max_chars(250, triggers=(":", "»", "›", ">", "|", "→", "filed", "posted", "tagged", "mehr", "previous", "next",
+                          "prev", "related", "more", "watch", "read", "also", "see", "listen", "video", "photos",
+                          "up"))
 def promo_link(line: Line) -> str | None:
     """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »", "Filed under X"."""
     core = _core(line.text)
@@ -394,6 +401,8 @@ def promo_link(line: Line) -> str | None:
         return "promo/related link"
     if len(core) <= 80 and _FILED_UNDER.match(core) and not features_of(line).ends_sentence:
         return "category/tag link"
+    if _CAPS_KICKER.match(core) and features_of(line).n_words <= 25:
+        return "promo/related link"
     return None
 
 
@@ -583,7 +592,7 @@ _TIMESTAMP = re.compile(
 )
 
 
-_BY_NAME = re.compile(r"^(?:by|von|por|par|door|przez)\s+[A-ZÀ-Ý][^!?,;:]{1,60}$", re.I)
+_BY_NAME = re.compile(r"^(?:by|von|por|par|door|przez)\s*:?\s+[A-ZÀ-Ý][^!?,;:]{1,60}$", re.I)
 
 
 @max_chars(80)
