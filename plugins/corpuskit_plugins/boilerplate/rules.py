@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from corpuskit import Line
 
-from .features import LineFeatures, RichLine, features_of
+from .features import STOPWORDS, LineFeatures, RichLine, features_of
 
 Rule = Callable[[Line], "str | None"]
 
@@ -389,9 +389,13 @@ _CAPS_KICKER = re.compile(
 _FILED_UNDER = re.compile(r"^(?:filed under|posted in|tagged(?: with)?|mehr zu|more on)\s+\S", re.I)
 
 
-@max_chars(250, triggers=(":", "»", "›", ">", "|", "→", "filed", "posted", "tagged", "mehr", "previous", "next",
-                          "prev", "related", "more", "watch", "read", "also", "see", "listen", "video", "photos",
-                          "up"))
+_PROMO_TRIGGERS = (
+    ":", "»", "›", ">", "|", "→", "filed", "posted", "tagged", "mehr", "previous", "next", "prev", "related",
+    "more", "watch", "read", "also", "see", "listen", "video", "photos", "up",
+)
+
+
+@max_chars(250, triggers=_PROMO_TRIGGERS)
 def promo_link(line: Line) -> str | None:
     """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »", "Filed under X"."""
     core = _core(line.text)
@@ -604,8 +608,10 @@ def byline_residue(line: Line) -> str | None:
     if _BYLINE_RESIDUE.match(text):
         return "byline residue"
     if _BY_NAME.match(text):
-        f = features_of(line)
-        if f.n_words <= 8 and f.cap_ratio >= 0.75:
+        words = text.split()
+        name = [w for w in words[1:] if w != ":" and w.lower() not in STOPWORDS]
+        caps = sum(1 for w in name if w[0].isupper())
+        if len(words) <= 8 and name and caps >= 0.75 * len(name):
             return "byline"
     if _TIMESTAMP.match(text):
         return "date/time stamp"
