@@ -68,28 +68,160 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 _FTFY_TRIGGERS = re.compile("[\x1b\x80-\x9f\ufb00-\ufb06\ud800-\udfff]")
 
+# One scan tells whether the line-break, deletion and space steps have anything to do: every
+# character they change (\s is exactly str.isspace; a plain space, \n and \t stay as they are).
+_SPECIAL = re.compile(
+    "["
+    + "".join(
+        sorted(
+            {re.escape(c) for c in "\r\u2028\u2029\x85\x0b\x0c" + _INVISIBLE + _CONTROLS}
+            | {re.escape(chr(c)) for c in range(0x3001) if chr(c).isspace() and chr(c) not in " \n\t"}
+        )
+    )
+    + "]"
+)
+
+
+_DELETE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(set(_INVISIBLE + _CONTROLS))) + "]")
+_ODD_SPACES = re.compile(r"[^\S \n\t]")
+_LINE_BREAK_CHARS = re.compile("[\r\u2028\u2029\x85\x0b\x0c]")  # what _LINE_BREAKS replaces, one by one
+
+
+def _line_breaks(text: str) -> str:
+    """``_LINE_BREAKS.sub("\\n", text)``; a plain character class (fast scan) when there is no "\\r"."""
+    if "\r" in text:
+        return _LINE_BREAKS.sub("\n", text)
+    return _LINE_BREAK_CHARS.sub("\n", text)
+
+
+def _weight(ch: str) -> int:
+    """How common ``ch`` is in ordinary text (letters of Latin, Greek, Cyrillic scripts are)."""
+    if unicodedata.category(ch).startswith("L") and "\u00c0" <= ch <= "\u04ff" and ch not in "\u00d7\u00f7":
+        return 30 if ch.isupper() else 100
+    return 1
+
+
+def _badness_anchors() -> dict[str, tuple[int, ...]] | None:
+    """For ftfy's ``BADNESS_RE``: classes of characters, each with an offset, such that every
+    match of the regex starting at position ``j`` has a character of some class at ``j + offset``.
+
+    Read from the regex itself (each alternative must begin with fixed-width items, one of
+    them a plain character class); ``None`` when that does not hold (then ``is_bad`` runs as is).
+    """
+    try:
+        from re import _constants as sre_c
+        from re import _parser as sre_p
+
+        from ftfy.badness import BADNESS_RE
+
+        tree = sre_p.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        if len(tree.data) != 1 or tree.data[0][0] is not sre_c.BRANCH:
+            return None
+        by_offset: dict[int, set[str]] = {}
+        for branch in tree.data[0][1][1]:
+            offsets, choices = {0}, []
+            for op, av in branch.data:
+                if op is sre_c.AT:
+                    continue
+                if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+                    lo, hi, sub = av
+                    single = len(sub.data) == 1 and sub.data[0][0] in (sre_c.LITERAL, sre_c.IN)
+                    if lo == 0 and hi == 1 and single:
+                        offsets |= {o + 1 for o in offsets}
+                        continue
+                    break
+                chars: set[str] | None = None
+                if op is sre_c.LITERAL:
+                    chars = {chr(av)}
+                elif op is sre_c.IN:
+                    chars = set()
+                    for iop, iav in av:
+                        if iop is sre_c.LITERAL:
+                            chars.add(chr(iav))
+                        elif iop is sre_c.RANGE:
+                            chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                        else:
+                            chars = None  # negation or category: too wide
+                            break
+                elif op not in (sre_c.ANY, sre_c.NOT_LITERAL):
+                    break
+                if chars and all(ord(c) > 127 for c in chars):
+                    choices.append((sum(map(_weight, chars)), sorted(offsets), chars))
+                offsets = {o + 1 for o in offsets}
+                if min(offsets) > 3:
+                    break
+            if not choices:
+                return None
+            _cost, offs, chars = min(choices, key=lambda t: t[0])
+            for off in offs:
+                by_offset.setdefault(off, set()).update(chars)
+        anchors: dict[str, tuple[int, ...]] = {}
+        for off, chars in sorted(by_offset.items()):
+            for c in chars:
+                anchors[c] = (*anchors.get(c, ()), off)
+        return anchors
+    except Exception:
+        return None
+
+
+#: character → offsets at which it anchors a possible BADNESS_RE match (None: use is_bad as is)
+_BAD_ANCHORS = _badness_anchors()
+_TRIGGER_SET = frozenset(
+    ["\x1b", *map(chr, range(0x80, 0xA0)), *map(chr, range(0xFB00, 0xFB07)), *map(chr, range(0xD800, 0xE000))]
+)
+_FTFY_SCAN = (
+    re.compile("[" + "".join(re.escape(c) for c in sorted(_TRIGGER_SET | set(_BAD_ANCHORS))) + "]")
+    if _BAD_ANCHORS is not None
+    else None
+)
+
 
 def _needs_ftfy(text: str) -> bool:
     """Cheap pre-check: ftfy only changes text that looks like mojibake or holds the odd characters
     it repairs (C1 controls, ligatures, surrogates, terminal escapes); skipping it otherwise is
-    what keeps normalization fast (ftfy works line by line)."""
+    what keeps normalization fast (ftfy works line by line).
+
+    Equal to ``_FTFY_TRIGGERS.search(text) or ftfy.badness.is_bad(text)``, but one character-class
+    scan finds both the triggers and the few positions where a BADNESS_RE match could start,
+    and the regex is tried only there (is_bad tries it at every position: ~1 ms per 3 KB).
+    """
     if text.isascii() and "\x1b" not in text:
         return False
-    return bool(_FTFY_TRIGGERS.search(text)) or is_bad(text)
+    if _FTFY_SCAN is None or _BAD_ANCHORS is None:
+        return bool(_FTFY_TRIGGERS.search(text)) or is_bad(text)
+    from ftfy.badness import BADNESS_RE
+
+    starts: set[int] = set()
+    for m in _FTFY_SCAN.finditer(text):
+        ch = m.group()
+        if ch in _TRIGGER_SET:
+            return True
+        i = m.start()
+        starts.update(i - off for off in _BAD_ANCHORS[ch])
+    match = BADNESS_RE.match
+    return any(match(text, j) for j in sorted(starts) if j >= 0)
 
 
-def _normalize_once(text: str, repair: bool = True) -> str:
-    text = _LINE_BREAKS.sub("\n", text)
+def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
+    """One round of normalization; also whether ftfy ran (without it one round is a fixed point)."""
+    special = _SPECIAL.search(text) is not None
+    if special:
+        text = _line_breaks(text)
+    repaired = False
     if repair and _needs_ftfy(text):
+        repaired = special = True
         with contextlib.suppress(Exception):  # ftfy never should raise; a normalizer must not crash a run
             text = ftfy.fix_text(text, _FTFY_CONFIG)
-    text = _LINE_BREAKS.sub("\n", text)
-    text = text.translate(_DELETE)
-    text = _SPACES.sub(" ", text)
-    text = _TRAILING.sub("", text)
-    text = _BLANK_RUNS.sub("\n\n", text)
+        text = _line_breaks(text)
+    if special:
+        text = _DELETE_RE.sub("", text)  # == text.translate(_DELETE), several times faster
+        text = _ODD_SPACES.sub(" ", text)  # == _SPACES.sub(" ", text): a plain space stays one
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING.sub("", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
     text = text.strip("\n")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text), repaired
 
 
 def normalize_text(text: str, *, repair: bool = True) -> str:
@@ -103,10 +235,16 @@ def normalize_text(text: str, *, repair: bool = True) -> str:
     if not text:
         return ""
     for _ in range(4):
-        fixed = _normalize_once(text, repair)
+        fixed, repaired = _normalize_once(text, repair)
         if fixed == text:
             break
         text = fixed
+        if not repaired and not (repair and _needs_ftfy(text)):
+            # Without ftfy a round is idempotent: line breaks, invisible characters and odd spaces
+            # are gone, no blank-line run or trailing space is left, NFC text stays NFC (no
+            # canonical composition yields a space, a control or a line break). So the next round
+            # would return ``text`` unchanged, unless ftfy now has something to repair.
+            break
     return text
 
 
