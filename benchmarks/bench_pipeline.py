@@ -322,8 +322,9 @@ def main(argv: list[str] | None = None) -> None:
                 runs[f"ray engine, {w} CPUs, without Ray start"] = {"seconds": info["run"], "peak_mb": None,
                                                                      "w": w}
                 ray_sum = digest(out / "ray.jsonl")
-                ray_note = (f"ray output identical to the 1-worker run: {ray_sum == digest(out / 'all-1.jsonl')}, "
-                            f"to the {w}-worker run: {ray_sum == digest(out / f'all-{w}.jsonl')}")
+                ray_note = ("ray output identical to the 1-worker run: "
+                            f"{ray_sum == digest(out / 'all-1.jsonl')}, to the {w}-worker run: "
+                            f"{ray_sum == digest(out / f'all-{w}.jsonl')}")
             except (RuntimeError, ImportError) as exc:
                 ray_note = f"ray engine not run: {str(exc).splitlines()[0]}"
         dt_note = ""

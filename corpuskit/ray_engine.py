@@ -89,6 +89,7 @@ _POS_SHIFT = 32  # position = file number << 32 | item number in the file
 _READ_OP = -1
 _ROWS_PER_PARTITION = 250_000  # band rows per Ray Data group (one numpy pass each)
 _FILES_PER_SHARD_MAX = 64
+_CHUNK_DOCS = 2000  # documents per shard when few input files are cut up
 
 Tag = tuple[int, int, int]  # (input position, operation number, emission number)
 Event = tuple[Tag, str, Document, dict[str, Any]]
@@ -117,7 +118,9 @@ def _exact_dedup(stage: Stage) -> bool:
         from corpuskit_plugins.dedup.stage import DedupStage
     except ImportError:  # pragma: no cover - the built-in plugins ship with corpuskit
         return False
-    return (type(stage) is DedupStage and stage.index_path is None  # type: ignore[attr-defined]
+    needed = ("signer", "bands", "rows", "ngram", "cutoff", "floor", "index_path", "backend")
+    return (type(stage) is DedupStage and all(hasattr(stage, a) for a in needed)
+            and stage.index_path is None  # type: ignore[attr-defined]
             and stage.backend == "file")  # type: ignore[attr-defined]
 
 
@@ -383,6 +386,37 @@ def _shard_task(run: dict[str, Any], kind: str, source: Any, steps: list[tuple[A
     counts["count"] = len(out)
     info = {"counts": dict(counts), "stats": stats}
     return out, state.sink.events, info, rows, lookup
+
+
+def _read_chunks(run: dict[str, Any], files: list[tuple[int, str, str, str | None]], chunk_docs: int
+                 ) -> tuple[list[tuple[int, int, Any, Any]], dict[str, Any]]:
+    """Read ``files`` and cut them into chunks of ``chunk_docs`` documents, each put in the object
+    store with its read failures: ``[(lowest position, documents, docs ref, events ref)]``.
+
+    Used when there are fewer input files than CPUs (one big JSONL file): reading is
+    sequential, but the stages then run on the chunks in parallel.
+    """
+    import ray
+
+    state = _worker(run)
+    state.sink.events = []
+    counts: dict[str, Any] = defaultdict(float)
+    chunks: list[tuple[int, int, Any, Any]] = []
+    docs: list[tuple[int, Document]] = []
+    low = files[0][0] << _POS_SHIFT
+
+    def flush(next_low: int) -> None:
+        nonlocal docs, low
+        chunks.append((low, len(docs), ray.put(docs), ray.put(state.sink.events)))
+        docs, low, state.sink.events = [], next_low, []
+
+    for pos, doc in _read(state, files, run["reader_options"], counts):
+        docs.append((pos, doc))
+        if len(docs) >= chunk_docs:
+            flush(pos + 1)
+    if docs or state.sink.events or not chunks:
+        flush(low)
+    return chunks, {"counts": dict(counts), "stats": {}}
 
 
 def _filter(state: _Worker, stage: Stage, items: Iterator[tuple[int, Document]],
@@ -660,41 +694,36 @@ class _Engine:
             yield shard
         self.read_done = True
 
+    def split_read(self, chunk_docs: int) -> None:
+        """Read the files in tasks that cut them into chunks, which become the shards."""
+        task = self.rt.ray.remote(num_cpus=1, max_retries=0)(_read_chunks)
+        results = self.rt.get([task.remote(self.run, s.files, chunk_docs) for s in self.shards])
+        shards: list[_Shard] = []
+        for chunks, info in results:
+            counts = info["counts"]
+            self.read[0] += int(counts.get("read_ok", 0))
+            self.read[1] += float(counts.get("read_seconds", 0.0))
+            for low, count, docs, events in chunks:
+                shards.append(_Shard(len(shards), [], low, docs, [events], count=count))
+        self.shards = shards
+        self.lows = [s.low for s in shards]
+        self.read_done = True
+
     # -- dedup ---------------------------------------------------------------------------------
 
     def dedup(self, op: _Op, infos: list[dict[str, Any]]) -> dict[int, dict[int, tuple[str, float]]]:
         """Group band rows by bucket (Ray Data, sort shuffle), verify, resolve; drops per shard."""
-        import ray.data
-        from ray.data import DataContext
-        from ray.data.context import ShuffleStrategy
-
         stage: Any = op.stages[0]
         start = time.perf_counter()
         total_rows = sum(s.count for s in self.shards) * stage.bands
         partitions = max(4 * self.rt.cpus, math.ceil(total_rows / _ROWS_PER_PARTITION))
-        ctx = DataContext.get_current()
-        saved = (ctx.shuffle_strategy, ctx.enable_progress_bars)
-        ctx.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
-        ctx.enable_progress_bars = False
-        data_log = logging.getLogger("ray.data")
-        level = data_log.level
-        data_log.setLevel(logging.WARNING)
-        try:
-            ds = ray.data.from_arrow_refs([s.rows for s in self.shards])
-            ds = ds.map_batches(_add_partition, batch_format="pyarrow", batch_size=None,
-                                fn_kwargs={"partitions": partitions})
-            pairs = ds.groupby("part").map_groups(
-                _candidate_pairs, batch_format="pyarrow",
-                fn_kwargs={"cutoff": stage.cutoff, "num_perm": stage.num_perm})
-            kinds, aa, bb, oks = [], [], [], []
-            for batch in pairs.iter_batches(batch_format="pyarrow", batch_size=None):
-                kinds.append(batch.column("kind").to_numpy())
-                aa.append(batch.column("a").to_numpy())
-                bb.append(batch.column("b").to_numpy())
-                oks.append(batch.column("ok").to_numpy(zero_copy_only=False))
-        finally:
-            ctx.shuffle_strategy, ctx.enable_progress_bars = saved
-            data_log.setLevel(level)
+        kinds: list[np.ndarray] = []
+        aa: list[np.ndarray] = []
+        bb: list[np.ndarray] = []
+        oks: list[np.ndarray] = []
+        signed = sum(int(i["counts"].get("dedup_in", 0) - i["counts"].get("empty", 0)) for i in infos)
+        if signed > 1:
+            self._pairs(stage, partitions, kinds, aa, bb, oks)
         kind = np.concatenate(kinds) if kinds else np.zeros(0, np.int8)
         a = np.concatenate(aa) if aa else np.zeros(0, np.int64)
         b = np.concatenate(bb) if bb else np.zeros(0, np.int64)
@@ -722,6 +751,36 @@ class _Engine:
         for pos, drop in resolved.drops.items():
             per_shard[self._shard_of(pos)][pos] = drop
         return per_shard
+
+    def _pairs(self, stage: Any, partitions: int, kinds: list[np.ndarray], aa: list[np.ndarray],
+               bb: list[np.ndarray], oks: list[np.ndarray]) -> None:
+        """The Ray Data part: band rows grouped by bucket partition → candidate and exact pairs."""
+        import ray.data
+        from ray.data import DataContext
+        from ray.data.context import ShuffleStrategy
+
+        ctx = DataContext.get_current()
+        saved = (ctx.shuffle_strategy, ctx.enable_progress_bars)
+        ctx.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
+        ctx.enable_progress_bars = False
+        data_log = logging.getLogger("ray.data")
+        level = data_log.level
+        data_log.setLevel(logging.ERROR)
+        try:
+            ds = ray.data.from_arrow_refs([s.rows for s in self.shards])
+            ds = ds.map_batches(_add_partition, batch_format="pyarrow", batch_size=None,
+                                fn_kwargs={"partitions": partitions})
+            pairs = ds.groupby("part").map_groups(
+                _candidate_pairs, batch_format="pyarrow",
+                fn_kwargs={"cutoff": stage.cutoff, "num_perm": stage.num_perm})
+            for batch in pairs.iter_batches(batch_format="pyarrow", batch_size=None):
+                kinds.append(batch.column("kind").to_numpy())
+                aa.append(batch.column("a").to_numpy())
+                bb.append(batch.column("b").to_numpy())
+                oks.append(batch.column("ok").to_numpy(zero_copy_only=False))
+        finally:
+            ctx.shuffle_strategy, ctx.enable_progress_bars = saved
+            data_log.setLevel(level)
 
     def _shard_of(self, pos: int) -> int:
         return bisect.bisect_right(self.lows, pos) - 1
@@ -836,6 +895,8 @@ def run_clean_ray(
             "op_of": {s.name: op.index for op in ops for s in op.stages},
         }
         engine = _Engine(rt, run, ops, _shards_for(files, rt.cpus), context)
+        if 0 < len(engine.shards) < 2 * rt.cpus and ops:
+            engine.split_read(_CHUNK_DOCS)
         kept = _execute(engine, ops, writer, events, progress, paths)
         report = _report(engine, stages, events, kept, started, paths, config)
         if not report.balanced:

@@ -74,7 +74,7 @@ def build_corpus(root: Path) -> list[str]:
         records.append({"id": path.stem, "text": text})
         for k, variant in enumerate(_variants(text, rng)):
             records.append({"id": f"{path.stem}-v{k}", "text": variant})
-    records.extend({"id": r["id"], "text": r["text"], "meta": r["metadata"]} for r in _synthetic(240, 3))
+    records.extend({"id": r["id"], "text": r["text"], "meta": r["metadata"]} for r in _synthetic(160, 3))
     records.append({"id": "empty", "text": ""})
     records.append({"id": "tiny", "text": "ok"})
     rng.shuffle(records)
@@ -163,3 +163,24 @@ def test_ray_without_dedup_and_with_driver_dedup(tmp_path, ray_local):
             runner(inputs, paths, plugins, opts)
             outs[engine] = _outputs(paths)
         assert outs["ray"] == outs["local"], name
+
+
+def test_ray_cuts_a_single_file_into_chunks(tmp_path, ray_local, monkeypatch):
+    """One input file (fewer files than CPUs): read in one task, cut into chunks, same output."""
+    import corpuskit.ray_engine as engine
+
+    folder = tmp_path / "in"
+    build_corpus(folder)
+    single = tmp_path / "all.jsonl"
+    lines = [line for part in sorted(folder.glob("part-*.jsonl")) for line in part.read_text().splitlines()]
+    single.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(engine, "_CHUNK_DOCS", 40)
+    plugins = load_plugins()
+    outs = {}
+    for name, runner, workers in (("local", run_clean, 1), ("ray", run_clean_ray, 2)):
+        paths = OutputPaths.beside(str(tmp_path / name / "out.jsonl"))
+        options = RunOptions(workers=workers, stage_options=PER_DOCUMENT)
+        report = runner([str(single)], paths, plugins, options)
+        assert report.balanced
+        outs[name] = _outputs(paths)
+    assert outs["ray"] == outs["local"]
