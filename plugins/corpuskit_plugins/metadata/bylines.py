@@ -185,8 +185,16 @@ def looks_like_name(value: str) -> bool:
     return not (len(toks) == 1 and (canonical_agency(toks[0]) or len(toks[0]) < 3))
 
 
+_NAME_SEP = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_TAIL_SEP = re.compile(r"\s+[|/–—-]\s+|\s*\|\s*")
+_LEAD = re.compile(r"^[\s•·▪*►»|–—-]+")
+_BARE_BY = re.compile(r"(?i)by|von|par|por|written by")
+_BY_WORD = re.compile(r"(?i)\bby\b")
+_AGENCY_SEP = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
+
+
 def _split_names(value: str) -> list[str]:
-    parts = re.split(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", value)
+    parts = _NAME_SEP.split(value)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -226,7 +234,7 @@ def _parse_names_and_tail(rest: str) -> Byline | None:
     if not rest:
         return Byline()
     out = Byline()
-    segments = [s.strip() for s in re.split(r"\s+[|/–—-]\s+|\s*\|\s*", rest) if s.strip()]
+    segments = [s.strip() for s in _TAIL_SEP.split(rest) if s.strip()]
     head, tails = segments[0], segments[1:]
     pieces = _split_names(head)
     shouting = head.isupper()
@@ -278,12 +286,12 @@ def _agency_in(text: str) -> str | None:
 
 def parse_byline(line: str) -> Byline | None:
     """Parse ``line`` when it is wholly a byline; ``None`` otherwise."""
-    s = re.sub(r"^[\s•·▪*►»|–—-]+", "", line).strip()
+    s = _LEAD.sub("", line).strip()
     if not s or len(s) > 160 or len(s.split()) > 24 or looks_like_url(s) or "@" in s:
         return None
-    if re.fullmatch(r"(?i)by|von|par|por|written by", s.rstrip(":")):
+    if _BARE_BY.fullmatch(s.rstrip(":")):
         return Byline()
-    if ";" in s and re.search(r"(?i)\bby\b", s):
+    if ";" in s and _BY_WORD.search(s):
         result = Byline()
         for seg in s.split(";"):
             seg = seg.strip().rstrip(".")
@@ -341,6 +349,16 @@ _CONTRIBUTED = re.compile(
 )
 
 
+# The endings those two patterns require, searched in the last characters only (a pattern
+# that ends so is the only way either can match; the scan of the whole line is what is slow).
+_AND_AGENCIES_END = re.compile(
+    r"(?:agencies|wires|wire services|news agencies|agenturen|agences|agencias)\.?$", re.IGNORECASE
+)
+_CONTRIBUTED_END = re.compile(
+    r"\s(?:contributed|contributed reporting|contributed to this (?:report|story|article))$", re.IGNORECASE
+)
+
+
 def _org_like(value: str) -> bool:
     toks = value.split()
     if not 1 <= len(toks) <= 5:
@@ -351,7 +369,7 @@ def _org_like(value: str) -> bool:
 
 def parse_credit(line: str) -> Byline | None:
     """Parse ``line`` when it is wholly a wire/agency credit; ``None`` otherwise."""
-    s = re.sub(r"^[\s•·▪*►»|–—-]+", "", line).strip().rstrip(".").strip()
+    s = _LEAD.sub("", line).strip().rstrip(".").strip()
     if not s or len(s) > 200:
         return None
     m = _COPYRIGHT.match(s)
@@ -365,14 +383,14 @@ def parse_credit(line: str) -> Byline | None:
         agency = canonical_agency(bare.lstrip("© ").strip())
         if agency and (s != bare or len(bare) > 3 or bare.isupper()):
             return Byline(agency=agency)
-    pieces = [p for p in re.split(r"\s*(?:/|,|&|\band\b)\s*", bare) if p]
+    pieces = [p for p in _AGENCY_SEP.split(bare) if p]
     if len(pieces) > 1 and all(canonical_agency(p) for p in pieces):  # "AFP/Reuters"
         return Byline(agency=canonical_agency(pieces[0]))
-    m = _AND_AGENCIES.match(s)
+    m = _AND_AGENCIES.match(s) if _AND_AGENCIES_END.search(s[-16:]) else None
     if m and _org_like(m["pub"]):
         agency = canonical_agency(m["pub"])
         return Byline(agency=agency) if agency else Byline(source=m["pub"].strip(), agency=None)
-    m = _CONTRIBUTED.match(s)
+    m = _CONTRIBUTED.match(s) if _CONTRIBUTED_END.search(s[-40:]) else None
     if m:
         orgs = _split_names(m["who"])
         known = [a for a in (canonical_agency(o) for o in orgs) if a]

@@ -177,6 +177,14 @@ _DMY_WORDS = re.compile(
     rf"(?:{_WEEKDAY_RE}\s*)?{_DAY}\s*(?:de\s+)?{_MONTH_RE}\s*,?\s*(?:de\s+)?{_YEAR}(?!\d)", re.IGNORECASE
 )
 _MDY_WORDS = re.compile(rf"(?:{_WEEKDAY_RE}\s*)?{_MONTH_RE}\s+{_DAY}\s*,?\s*{_YEAR}(?!\d)", re.IGNORECASE)
+# Cheap necessary conditions of the two word-date patterns (each matches wherever the pattern
+# does, from the day's last digit / the month's last letter on, without the slow alternations
+# of month and weekday names): when the hint finds nothing, neither can the pattern.
+_DMY_HINT = re.compile(
+    r"\d(?:st|nd|rd|th|er|\.|º)?\s*(?:de\s+)?[^\W\d_]+\.?\s*,?\s*(?:de\s+)?\d{4}(?!\d)", re.IGNORECASE
+)
+_MDY_HINT = re.compile(r"[^\W\d_]\.?\s+\d{1,2}(?:st|nd|rd|th|er|\.|º)?\s*,?\s*\d{4}(?!\d)", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")  # every date pattern needs one
 _TIME = re.compile(rf"(?:(?:at|um|à|a las|@)\s+)?{_TIME_RE}(?:\s*{_TZ_RE})?(?![\w])", re.IGNORECASE)
 _TZ_ALONE = re.compile(rf"^{_TZ_RE}(?![\w])")
 
@@ -277,6 +285,8 @@ class _Match:
 def _date_matches(text: str, date_order: str) -> list[_Match]:
     """All calendar dates in ``text``, leftmost-longest, non-overlapping."""
     found: list[_Match] = []
+    if _DIGIT.search(text) is None:
+        return found
 
     def free(s: int, e: int) -> bool:
         return all(e <= f.start or s >= f.end for f in found)
@@ -287,7 +297,9 @@ def _date_matches(text: str, date_order: str) -> list[_Match]:
             continue
         t = _make_time(m["hh"], m["mi"], m["ss"], None)
         found.append(_Match(m.start(), m.end(), d, t, _tz_from(m["tz"]) if t else None))
-    for rx in (_DMY_WORDS, _MDY_WORDS):
+    for rx, hint in ((_DMY_WORDS, _DMY_HINT), (_MDY_WORDS, _MDY_HINT)):
+        if hint.search(text) is None:
+            continue
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -440,6 +452,15 @@ _FILLER = re.compile(
 )
 
 
+def _label_kind(label: str) -> str:
+    """The kind of a label the label patterns matched (case-insensitively, as they match)."""
+    kind = DATELINE_LABELS.get(label.lower())
+    if kind is None:  # "İ", "ſ", "K" match "i", "s", "k" but do not lower-case to them
+        same = (v for k, v in DATELINE_LABELS.items() if re.fullmatch(re.escape(k), label, re.IGNORECASE))
+        kind = next(same, "published")
+    return kind
+
+
 @dataclass(frozen=True, slots=True)
 class Dateline:
     """A line that is wholly a printed date: its kind (``published``/``updated``) and date."""
@@ -456,18 +477,20 @@ def parse_dateline(line: str, date_order: str = "MDY") -> Dateline | None:
     and zone, separated only by punctuation or "at"/"on". Relative dates ("2 hours
     ago") and sentences that merely contain a date are not datelines.
     """
+    if _DIGIT.search(line) is None:
+        return None  # no date without a digit (labels and bullets hold none)
     s = _BULLET.sub("", line.strip()).strip()
     if not s or len(s) > 120 or _RELATIVE.search(s):
         return None
     kind = "bare"
     m = _LABEL_RE.match(_LABEL_LEAD.sub("", s, count=1))
     if m:
-        kind = DATELINE_LABELS[m["label"].lower()]
+        kind = _label_kind(m["label"])
         s = _LABEL_LEAD.sub("", s, count=1)[m.end() :]
     inner = _LABEL_ANYWHERE.search(s)  # "21 October 2011 Last updated at 18:53 ET"
     if inner:
         if kind == "bare":
-            kind = DATELINE_LABELS[inner["label"].lower()]
+            kind = _label_kind(inner["label"])
         s = _LABEL_ANYWHERE.sub(" ", s)
     matches = _date_matches(s, date_order)
     if not matches:

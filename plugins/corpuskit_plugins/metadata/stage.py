@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from corpuskit import Document, Stage
@@ -66,8 +67,39 @@ def _as_bool(value: Any) -> bool:
 _PLACE = re.compile(r"[A-Z][A-Z .,'’-]{1,40}")
 
 
+_PART_SEP = re.compile(r"\s*\|\s*|\s+[•·/]\s+|\s{3,}")
+_WIDE_SPACE = re.compile(r"\s{3}")
+
+
 def _split_parts(line: str) -> list[str]:
-    return [p for p in re.split(r"\s*\|\s*|\s+[•·/]\s+|\s{3,}", line.strip()) if p.strip()]
+    s = line.strip()
+    if _one_part(s):
+        return [s] if s else []  # no separator: what the split would return (most lines)
+    return [p for p in _PART_SEP.split(s) if p.strip()]
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than a plain space
+
+
+def _one_part(s: str) -> bool:
+    """True when ``_split_parts`` cannot split the stripped line ``s`` (False: it may)."""
+    if "|" in s or "•" in s or "·" in s or "/" in s or "   " in s:
+        return False
+    # with plain spaces only, "   " is the only run of three; else look for any run
+    return not _OTHER_SPACE.search(s) or not _WIDE_SPACE.search(s)
+
+
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_LEAD_CHARS = _WHITESPACE + "•·▪◦●*►»|–—-"  # what the dateline/byline/credit parsers strip in front
+_TAIL_CHARS = _WHITESPACE + "."  # ... and behind
+_LONGEST_META = 200  # no dateline (120), byline (160) or credit (200) is longer, once stripped
+
+
+@lru_cache(maxsize=8192)
+def _classify_cached(
+    line: str, date_order: str, header: bool
+) -> tuple[Dateline | None, Byline | None] | None:
+    return _classify_line(line, date_order, header=header)
 
 
 def classify_line(
@@ -78,7 +110,24 @@ def classify_line(
     A line may combine parts separated by " | " or " • " ("By A | Updated 3 PM ET Oct 21,
     2011"); each part must be a dateline, a byline or a credit. In the footer only
     labelled datelines count (a bare date there is usually a "related story" date).
+
+    A pure function of its arguments: short lines (site furniture repeats from page to page)
+    are answered from a cache, and a long line of one part (a paragraph) is rejected at once.
     """
+    if len(line) > _LONGEST_META:
+        if len(line.lstrip(_LEAD_CHARS).rstrip(_TAIL_CHARS)) > _LONGEST_META and _one_part(line.strip()):
+            return None
+        return _classify_line(line, date_order, header=header)
+    got = _classify_cached(line, date_order, bool(header))
+    if got is None or got[1] is None:
+        return got
+    b = got[1]  # Byline is mutable: every caller gets its own
+    return got[0], Byline(authors=list(b.authors), agency=b.agency, source=b.source)
+
+
+def _classify_line(
+    line: str, date_order: str, *, header: bool
+) -> tuple[Dateline | None, Byline | None] | None:
     whole_date = parse_dateline(line, date_order)
     if whole_date and (header or whole_date.kind != "bare"):
         return whole_date, None
@@ -86,11 +135,13 @@ def classify_line(
     found_by: Byline | None = None
     parts = _split_parts(line)
     places = domains = 0
+    stripped = line.strip()
     for part in parts:
         if len(parts) > 1 and _PLACE.fullmatch(part.strip()) and not places:
             places += 1  # "WASHINGTON | Fri Oct 21, 2011 6:53pm EDT": the place of a wire dateline
             continue
-        d = parse_dateline(part, date_order)
+        # the line itself (no separator): parse_dateline strips, so its answer is the one above
+        d = whole_date if part == stripped else parse_dateline(part, date_order)
         if d and (header or d.kind != "bare"):
             if found_date is None or _KIND_RANK[d.kind] < _KIND_RANK[found_date.kind]:
                 found_date = d
