@@ -80,6 +80,11 @@ def build_app(plugins: Plugins) -> typer.Typer:
         workers: Annotated[int, typer.Option(
             "--workers", "-w", min=0, help="Processes for per-document stages (default: all cores). "
             "Output is identical whatever the number.")] = 0,
+        engine: Annotated[str, typer.Option(
+            "--engine", help="local (process pool) or ray (a local Ray, or the cluster at --address; "
+            "needs pip install 'corpuskit[ray]').")] = "local",
+        address: Annotated[str | None, typer.Option(
+            "--address", help="Ray cluster address for --engine ray, e.g. ray://head:10001 or auto.")] = None,
         quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
     ) -> None:
         """Clean INPUTS into a JSONL corpus, with rejects, duplicates and a run report beside it."""
@@ -108,9 +113,18 @@ def build_app(plugins: Plugins) -> typer.Typer:
 
         from corpuskit.progress import progress_display
 
+        if engine not in ("local", "ray"):
+            _err(f"error: unknown engine {engine!r} (known: local, ray)")
+            raise typer.Exit(2)
         try:
             with progress_display(False if quiet else None) as progress:
-                report = run_clean(inputs, paths, plugins, options, progress=progress, warn=warn)
+                if engine == "ray":
+                    from corpuskit.ray_engine import run_clean_ray
+
+                    report = run_clean_ray(inputs, paths, plugins, options, address=address,
+                                           progress=progress, warn=warn)
+                else:
+                    report = run_clean(inputs, paths, plugins, options, progress=progress, warn=warn)
         except (InputError, ConfigError) as exc:
             _err(f"error: {exc}")
             raise typer.Exit(2) from None
