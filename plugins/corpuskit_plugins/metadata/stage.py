@@ -16,6 +16,7 @@ Among datelines, "Published/Posted" beats an unlabelled date, which beats
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -26,7 +27,7 @@ from corpuskit import Document, Stage
 from corpuskit_plugins.metadata.bylines import SITE_DOMAIN, Byline, inline_agency, parse_byline, parse_credit
 from corpuskit_plugins.metadata.dates import Dateline, check_date, parse_dateline
 from corpuskit_plugins.metadata.fields import jsonable, map_fields
-from corpuskit_plugins.metadata.language import detect_language, normalize_language
+from corpuskit_plugins.metadata.language import _classifier, detect_language, normalize_language
 from corpuskit_plugins.metadata.text_normalize import normalize_text
 from corpuskit_plugins.metadata.titles import find_title, repeated_at, strip_site_suffix
 from corpuskit_plugins.metadata.urls import url_host
@@ -371,6 +372,12 @@ class CountsStage(Stage):
         super().__init__()
         self.min_confidence = float(min_confidence)
         self.min_chars = int(min_chars)
+
+    def setup(self, context: Any) -> None:
+        """Load the language model once per process, before the first document (~1.5 s)."""
+        super().setup(context)
+        with contextlib.suppress(Exception):  # detection then fails per document, as before
+            _classifier()
 
     def process_document(self, doc: Document) -> Document | None:
         """Set the counts on ``doc`` and return it (this stage never rejects)."""
