@@ -537,15 +537,15 @@ def _resolve(candidates: np.ndarray, verified: np.ndarray, exact: np.ndarray,
     near: dict[int, list[int]] = defaultdict(list)
     for a, b in verified.tolist():
         near[b].append(a)
-    firsts = dict(zip(exact[:, 1].tolist(), exact[:, 0].tolist(), strict=True))
+    firsts: dict[int, int] = dict(zip(exact[:, 1].tolist(), exact[:, 0].tolist(), strict=True))
     info = fetch(set(verified.reshape(-1).tolist()) | set(exact.reshape(-1).tolist()))
     center: dict[int, int] = {}  # dropped indexed document -> its survivor
     drops: dict[int, tuple[str, float]] = {}
     counts = dict.fromkeys(("exact_duplicates", "near_duplicates", "bridges", "chain_kept"), 0)
     for pos in sorted(set(near) | set(firsts)):
-        hit = firsts.get(pos)
-        if hit is not None:
-            root = center.get(hit, hit)
+        if pos in firsts:
+            hit: int = firsts[pos]
+            root: int = center.get(hit, hit)
             sim = 1.0 if root == hit else estimate_jaccard(info[hit][1], info[root][1])
             drops[pos] = (info[root][0], sim)
             counts["exact_duplicates"] += 1
@@ -599,7 +599,7 @@ class _Ray:
                 ray.init(num_cpus=num_cpus, **kwargs)
             self.started = True
         self.cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self.task = ray.remote(num_cpus=1, num_returns=5, max_retries=0)(_shard_task)
+        self.task: Any = ray.remote(num_cpus=1, num_returns=5, max_retries=0)(_shard_task)
 
     def get(self, refs: Any) -> Any:
         """``ray.get`` that re-raises a task's own exception (ConfigError, OSError, …)."""
@@ -640,7 +640,8 @@ class _Engine:
         self.lows = [s.low for s in shards]
         self.stage_rows: dict[str, list[float]] = {}
         self.extra: dict[str, dict[str, Any]] = {}
-        self.read = [0, 0.0]  # documents read, seconds
+        self.read_ok = 0  # documents read
+        self.read_seconds = 0.0
         self.read_done = False
 
     # -- waves of shard tasks --------------------------------------------------------------
@@ -655,8 +656,8 @@ class _Engine:
         shard.events.append(refs[1])
         shard.count = int(info["counts"]["count"])
         counts = info["counts"]
-        self.read[0] += int(counts.get("read_ok", 0))
-        self.read[1] += float(counts.get("read_seconds", 0.0))
+        self.read_ok += int(counts.get("read_ok", 0))
+        self.read_seconds += float(counts.get("read_seconds", 0.0))
         for name, row in info["stats"].items():
             total = self.stage_rows.setdefault(name, [0, 0, 0.0])
             for i in range(3):
@@ -701,8 +702,8 @@ class _Engine:
         shards: list[_Shard] = []
         for chunks, info in results:
             counts = info["counts"]
-            self.read[0] += int(counts.get("read_ok", 0))
-            self.read[1] += float(counts.get("read_seconds", 0.0))
+            self.read_ok += int(counts.get("read_ok", 0))
+            self.read_seconds += float(counts.get("read_seconds", 0.0))
             for low, count, docs, events in chunks:
                 shards.append(_Shard(len(shards), [], low, docs, [events], count=count))
         self.shards = shards
@@ -735,7 +736,7 @@ class _Engine:
         resolved = _resolve(candidates, verified, exact, self._fetch, stage.cutoff, stage.floor)
         for s in self.shards:  # the band rows are no longer needed
             s.rows = None
-        counts = defaultdict(float)
+        counts: dict[str, float] = defaultdict(float)
         for info in infos:
             for k, v in info["counts"].items():
                 counts[k] += v
@@ -767,12 +768,13 @@ class _Engine:
         level = data_log.level
         data_log.setLevel(logging.ERROR)
         try:
-            ds = ray.data.from_arrow_refs([s.rows for s in self.shards])
+            ds: Any = ray.data.from_arrow_refs([s.rows for s in self.shards])
             ds = ds.map_batches(_add_partition, batch_format="pyarrow", batch_size=None,
                                 fn_kwargs={"partitions": partitions})
-            pairs = ds.groupby("part").map_groups(
+            pairs: Any = ds.groupby("part").map_groups(
                 _candidate_pairs, batch_format="pyarrow",
                 fn_kwargs={"cutoff": stage.cutoff, "num_perm": stage.num_perm})
+            batch: Any
             for batch in pairs.iter_batches(batch_format="pyarrow", batch_size=None):
                 kinds.append(batch.column("kind").to_numpy())
                 aa.append(batch.column("a").to_numpy())
@@ -965,7 +967,7 @@ def _execute(engine: _Engine, ops: list[_Op], writer: Any, events: CountingSink,
         shard.local_events = []
         if progress is not None and (now := time.perf_counter()) - last > 0.2:
             last = now
-            progress(engine.read[0] + events.rejected[READ_STAGE], kept, dropped)
+            progress(engine.read_ok + events.rejected[READ_STAGE], kept, dropped)
     try:
         writer.close()
     except OSError as exc:
@@ -981,9 +983,9 @@ def _bind(steps: list[tuple[Any, ...]], drops: dict[int, dict[int, tuple[str, fl
 
 def _report(engine: _Engine, stages: list[Stage], events: CountingSink, kept: int, started: float,
             paths: OutputPaths, config: dict[str, Any]) -> RunReport:
-    read_ok = engine.read[0]
+    read_ok = engine.read_ok
     read_failed = events.rejected[READ_STAGE]
-    read = StageStats(READ_STAGE, read_ok + read_failed, read_ok, read_failed, seconds=engine.read[1],
+    read = StageStats(READ_STAGE, read_ok + read_failed, read_ok, read_failed, seconds=engine.read_seconds,
                       reasons=events.reasons[READ_STAGE])
     stats = []
     for stage in stages:
