@@ -127,6 +127,8 @@ def load_plugins(
             continue
         info.location = _location(plugin)
     for plugin in extra:
+        if pm.is_registered(plugin):  # e.g. a test passing a module its entry point already loaded
+            continue
         name = pm.register(plugin)
         if name is not None:
             infos[name] = PluginInfo(name, None, None, _location(plugin))

@@ -42,7 +42,9 @@ def build_stages(registry: Registry, names: Sequence[str], options: dict[str, di
     for name in names:
         cls = registry.stages[name].value
         try:
-            stages.append(cls(**options.get(name, {})))
+            stages.append(cls(**coerce_options(cls, name, options.get(name, {}))))
+        except ConfigError:
+            raise
         except TypeError as exc:
             raise ConfigError(f"stage {name!r}: {exc}") from exc
         except ValueError as exc:
@@ -102,3 +104,32 @@ class Chain:
                 st.extra = dict(extra())
             out.append(st)
         return out
+
+
+def coerce_options(cls: type, stage: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Convert option values given as strings (``--set n=abc``) to the type of the
+    parameter's default (int, float, bool); a value that does not convert is a
+    :class:`ConfigError` naming the stage and option."""
+    import inspect
+
+    try:
+        params = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return options
+    out = dict(options)
+    for key, value in options.items():
+        param = params.get(key)
+        if param is None or param.default is inspect.Parameter.empty or param.default is None:
+            continue
+        want = type(param.default)
+        if want is bool and isinstance(value, str):
+            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ConfigError(f"stage {stage!r}: option {key!r} wants true or false, got {value!r}")
+            out[key] = value.lower() in ("true", "1", "yes")
+        elif want in (int, float) and not isinstance(value, bool) and not isinstance(value, want):
+            try:
+                out[key] = want(value) if not (want is int and isinstance(value, float)) else value
+            except (TypeError, ValueError):
+                raise ConfigError(f"stage {stage!r}: option {key!r} wants {want.__name__}, got {value!r}"
+                                  ) from None
+    return out

@@ -108,3 +108,11 @@ def test_unknown_stage_option_names_the_stage(cli):
     res = cli("clean", str(SEEDS), "--set", "boilerplate.colour=1")
     assert res.returncode == 2
     assert "boilerplate" in res.stderr.decode() and "colour" in res.stderr.decode()
+
+
+def test_option_values_are_converted_or_rejected_by_type(cli):
+    res = cli("clean", str(SEEDS), "--set", "dedup.threshold=abc", "-o", "o.jsonl")
+    assert res.returncode == 2
+    assert res.stderr.decode().strip() == "error: stage 'dedup': option 'threshold' wants float, got 'abc'"
+    res = cli("clean", str(SEEDS), "--set", "dedup.threshold=0.85", "-o", "o.jsonl")
+    assert res.returncode == 0, res.stderr.decode()

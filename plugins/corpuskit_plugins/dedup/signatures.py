@@ -15,9 +15,13 @@ corrects for. That halves the index size at no visible cost in accuracy.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    import datasketch
 
 _U32 = np.uint32
 _CHUNK_ROWS = 2048
@@ -41,6 +45,8 @@ class Signer:
             raise ValueError(f"num_perm must be at least 2, got {num_perm}")
         self.num_perm = num_perm
         self.seed = seed
+        from datasketch import MinHash  # imported here: datasketch pulls in scipy (~1.5 s at startup)
+
         perms = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
         self._a = np.asarray(perms[0], dtype=np.uint32)
         self._b = np.asarray(perms[1], dtype=np.uint32)
@@ -54,8 +60,10 @@ class Signer:
             np.minimum(sig, (hv * self._a + self._b).min(axis=0), out=sig)
         return sig
 
-    def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
+    def to_minhash(self, signature: np.ndarray) -> datasketch.LeanMinHash:
         """Wrap a signature as a datasketch :class:`LeanMinHash` (for interop and tests)."""
+        from datasketch import LeanMinHash, MinHash
+
         m = MinHash(
             seed=self.seed, hashvalues=signature, permutations=self._permutations, scheme="affine32"
         )
