@@ -93,6 +93,7 @@ class CleanResult:
             if self.report is None:
                 from corpuskit.run import _report  # same accounting as the CLI
 
+                self._chain.close()
                 self.report = _report(self._chain, self._sink, self.kept, self._started, _no_paths(), {})
             raise
         self.kept += 1

@@ -84,9 +84,20 @@ class Chain:
             self.points.append(_Timed(stage.process(self.points[-1])))
 
     def __iter__(self) -> Iterator[Document]:
-        yield from self.points[-1]
+        return iter(self.points[-1])
+
+    def close(self) -> None:
+        """Close every stage (after the run's outputs were committed)."""
         for stage in self.stages:
             stage.close()
+
+    def abort(self) -> None:
+        """Let every stage discard pending state (the run failed)."""
+        for stage in self.stages:
+            try:
+                stage.abort()
+            except Exception:  # one stage failing to abort must not hide the cause
+                continue
 
     def stats(self) -> list[StageStats]:
         """Per-stage in/out and seconds spent in the stage itself (upstream time subtracted)."""

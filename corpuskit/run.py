@@ -152,6 +152,7 @@ def run_clean(
     events = CountingSink(files, warn)
     context = RunContext(registry=registry, events=events, config=config)
     stream: BinaryIO = main.stream if main else sys.stdout.buffer
+    chain: Chain | None = None
     try:
         writer = _open_writer(plugins, options.writer, paths.output, stream)
         plugins.manager.hook.corpuskit_pipeline_start(config=config, stages=names)
@@ -183,7 +184,10 @@ def run_clean(
         else:
             with contextlib.suppress(BrokenPipeError):
                 sys.stdout.buffer.flush()
+        chain.close()  # after the commit: a persistent index never records an uncommitted run
     except BaseException:
+        if chain is not None:
+            chain.abort()
         files.abort()
         if main is not None:
             main.abort()

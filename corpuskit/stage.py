@@ -82,4 +82,7 @@ class Stage:
         self.events.duplicate(doc, stage=self.name, of=of, similarity=similarity, cluster=cluster)
 
     def close(self) -> None:
-        """Called once after the last document (flush indexes, close files)."""
+        """Called once after the run's outputs were committed (flush indexes, close files)."""
+
+    def abort(self) -> None:
+        """Called instead of :meth:`close` when the run failed: discard pending state."""

@@ -73,3 +73,37 @@ def test_same_output_across_runs_and_worker_counts(tmp_path):
         assert res.returncode == 0, res.stderr.decode()
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] == outs[2]
+
+
+def test_failed_run_does_not_commit_the_dedup_index(tmp_path):
+    import corpuskit
+    from corpuskit.manager import load_plugins
+    from corpuskit.run import OutputPaths, RunOptions, run_clean
+
+    class Boom(corpuskit.Stage):
+        name = "boom"
+        order = 95
+
+        def process_document(self, doc):
+            if doc.id.startswith("004"):
+                raise RuntimeError("boom")
+            return doc
+
+    class BoomPlugin:
+        @corpuskit.hookimpl
+        def corpuskit_register_stages(self, register):
+            register(Boom)
+
+    index = str(tmp_path / "crawl.index")
+    options = {"dedup": {"index": index}}
+    out = OutputPaths.beside(str(tmp_path / "o.jsonl"))
+    with pytest.raises(RuntimeError, match="boom"):
+        run_clean([str(REPO / "seeds")], out, load_plugins(extra=[BoomPlugin()]),
+                  RunOptions(stages=["dedup", "boom"], stage_options=options))
+    assert not (tmp_path / "o.jsonl").exists()
+    report = run_clean([str(REPO / "seeds")], out, load_plugins(),
+                       RunOptions(stages=["dedup"], stage_options=options))
+    assert report.kept == 5 and report.duplicates == 0  # the failed run left nothing in the index
+    report = run_clean([str(REPO / "seeds")], out, load_plugins(),
+                       RunOptions(stages=["dedup"], stage_options=options))
+    assert report.kept == 0 and report.duplicates == 5  # the committed run did
