@@ -129,9 +129,9 @@ def load_plugins(
     for plugin in extra:
         if pm.is_registered(plugin):  # e.g. a test passing a module its entry point already loaded
             continue
-        name = pm.register(plugin)
-        if name is not None:
-            infos[name] = PluginInfo(name, None, None, _location(plugin))
+        registered = pm.register(plugin)
+        if registered is not None:
+            infos[registered] = PluginInfo(registered, None, None, _location(plugin))
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

@@ -124,7 +124,7 @@ def coerce_options(cls: type, stage: str, options: dict[str, Any]) -> dict[str, 
     import inspect
 
     try:
-        params = inspect.signature(cls.__init__).parameters
+        params = inspect.signature(cls).parameters
     except (TypeError, ValueError):
         return options
     out = dict(options)

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import zstandard
+
 import corpuskit
 from corpuskit import Document, ReaderOptions, ReadFailure, Source
 from corpuskit.compression import open_input
@@ -20,14 +22,9 @@ from corpuskit.ids import document_id
 from corpuskit.readers import DecodeError, decode_text
 from corpuskit.records import record_to_document
 
-_COMPRESSION_ERRORS = (OSError, EOFError, zlib.error, ValueError)
-
-try:  # zstandard raises its own error type for corrupt frames
-    import zstandard
-
-    _COMPRESSION_ERRORS = (*_COMPRESSION_ERRORS, zstandard.ZstdError)
-except ImportError:  # pragma: no cover - zstandard is a declared dependency
-    pass
+# what a corrupt or truncated .gz/.zst raises while it is read
+_COMPRESSION_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error, ValueError,
+                                                    zstandard.ZstdError)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -109,8 +109,8 @@ def _badness_anchors() -> dict[str, tuple[int, ...]] | None:
     them a plain character class); ``None`` when that does not hold (then ``is_bad`` runs as is).
     """
     try:
-        from re import _constants as sre_c
-        from re import _parser as sre_p
+        from re import _constants as sre_c  # type: ignore[attr-defined]
+        from re import _parser as sre_p  # type: ignore[attr-defined]
 
         from ftfy.badness import BADNESS_RE
 
