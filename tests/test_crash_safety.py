@@ -63,15 +63,21 @@ def test_kill_9_never_leaves_a_truncated_corpus(tmp_path):
     assert leftovers  # killed runs leave only temporary files, never final names
 
 
-def test_same_output_across_runs_and_worker_counts(tmp_path):
-    seeds = REPO / "seeds"
+@pytest.mark.parametrize("corpus", ["seeds", "devset-text"])
+def test_same_output_across_runs_and_worker_counts(tmp_path, corpus):
+    from conftest import SHARED
+
+    source = REPO / "seeds" if corpus == "seeds" else SHARED / "devset" / "text"
+    if not source.exists():
+        pytest.skip(f"{source} not present")
     outs = []
     for i, workers in enumerate(["1", "1", "2"]):
         out = tmp_path / f"o{i}.jsonl"
-        res = subprocess.run([sys.executable, "-m", "corpuskit", "clean", str(seeds), "-o", str(out), "-q",
+        res = subprocess.run([sys.executable, "-m", "corpuskit", "clean", str(source), "-o", str(out), "-q",
                               "-w", workers], capture_output=True, cwd=tmp_path)
         assert res.returncode == 0, res.stderr.decode()
-        outs.append(out.read_bytes())
+        side = [(tmp_path / f"o{i}.{kind}.jsonl").read_bytes() for kind in ("rejects", "duplicates")]
+        outs.append((out.read_bytes(), *side))
     assert outs[0] == outs[1] == outs[2]
 
 
