@@ -13,7 +13,7 @@ import typer
 from corpuskit.__about__ import __version__
 from corpuskit.atomic import OutputError
 from corpuskit.config import load_config, run_options
-from corpuskit.inputs import InputError, check_inputs
+from corpuskit.inputs import InputError, check_inputs, parse_shard
 from corpuskit.manager import PluginError, Plugins, load_plugins
 from corpuskit.pipeline import ConfigError
 from corpuskit.run import AccountingError, OutputPaths, default_output, run_clean
@@ -85,6 +85,9 @@ def build_app(plugins: Plugins) -> typer.Typer:
             "needs pip install 'corpuskit[ray]').")] = "local",
         address: Annotated[str | None, typer.Option(
             "--address", help="Ray cluster address for --engine ray, e.g. ray://head:10001 or auto.")] = None,
+        shard: Annotated[str | None, typer.Option(
+            "--shard", help="Process only shard I of N (I/N, from 0): input file k goes to shard k % N, "
+            "so N machines can split one corpus; merge their dedup indexes afterwards.")] = None,
         quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors.")] = False,
     ) -> None:
         """Clean INPUTS into a JSONL corpus, with rejects, duplicates and a run report beside it."""
@@ -102,6 +105,11 @@ def build_app(plugins: Plugins) -> typer.Typer:
             _err(f"error: {exc}")
             raise typer.Exit(2) from None
         options.workers = workers or os.cpu_count() or 1
+        try:
+            options.shard = parse_shard(shard) if shard else None
+        except InputError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(2) from None
         out = output or default_output(inputs)
         paths = OutputPaths.beside(out)
         warnings: list[str] = []

@@ -92,3 +92,26 @@ def check_inputs(args: Sequence[str]) -> None:
             continue
         raise InputError(f"{arg}: no such file or directory" if not _is_glob(arg)
                          else f"{arg}: no file matches this pattern")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"1/4"`` → ``(1, 4)``: shard 1 of 4, counted from 0."""
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise InputError(f"--shard {text!r}: expected I/N, e.g. 0/4") from None
+    if count < 1 or not 0 <= index < count:
+        raise InputError(f"--shard {text!r}: I must be between 0 and N-1")
+    return index, count
+
+
+def select_shard(files: Iterator[InputFile], shard: tuple[int, int] | None) -> Iterator[InputFile]:
+    """The input files of one shard: file k (in the stable input order) belongs to shard
+    ``k % N``. Whole files go to one shard, so ids and file-level rejects do not change."""
+    if shard is None:
+        yield from files
+        return
+    index, count = shard
+    for k, file in enumerate(files):
+        if k % count == index:
+            yield file

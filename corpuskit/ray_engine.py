@@ -61,7 +61,7 @@ from corpuskit.__about__ import __version__
 from corpuskit.atomic import AtomicOutput, OutputError
 from corpuskit.context import RunContext
 from corpuskit.document import Document
-from corpuskit.inputs import InputError, InputFile, expand_inputs
+from corpuskit.inputs import InputError, InputFile, expand_inputs, select_shard
 from corpuskit.manager import Plugins
 from corpuskit.pipeline import ConfigError, build_stages, select_stage_names
 from corpuskit.readers import ReaderOptions
@@ -867,7 +867,7 @@ def run_clean_ray(
     config = {"stages": names, "stage_options": options.stage_options, "inputs": list(inputs)}
     if "-" in inputs:
         raise ConfigError("the Ray engine reads files: standard input ('-') needs --engine local")
-    files = list(expand_inputs(inputs, registry, options.reader))
+    files = list(select_shard(expand_inputs(inputs, registry, options.reader), options.shard))
     try:
         import ray  # noqa: F401
     except ImportError:

@@ -18,7 +18,7 @@ from corpuskit.compression import split_compression
 from corpuskit.context import RunContext
 from corpuskit.document import Document, Source
 from corpuskit.events import EventSink
-from corpuskit.inputs import InputFile, expand_inputs
+from corpuskit.inputs import InputFile, expand_inputs, select_shard
 from corpuskit.manager import Plugins
 from corpuskit.parallel import plan
 from corpuskit.pipeline import Chain, ConfigError, build_stages, select_stage_names
@@ -82,6 +82,7 @@ class RunOptions:
     reader_options: ReaderOptions = field(default_factory=ReaderOptions)
     writer: str | None = None
     workers: int = 1
+    shard: tuple[int, int] | None = None
 
 
 Progress = Callable[[int, int, int], None]
@@ -156,7 +157,8 @@ def run_clean(
     try:
         writer = _open_writer(plugins, options.writer, paths.output, stream)
         plugins.manager.hook.corpuskit_pipeline_start(config=config, stages=names)
-        docs = read_documents(expand_inputs(inputs, registry, options.reader), options.reader_options, events)
+        files_in = select_shard(expand_inputs(inputs, registry, options.reader), options.shard)
+        docs = read_documents(files_in, options.reader_options, events)
         chain = Chain(docs, plan(stages, plugins, options.stage_options, options.workers), context)
         kept = 0
         last = 0.0

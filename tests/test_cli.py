@@ -116,3 +116,17 @@ def test_option_values_are_converted_or_rejected_by_type(cli):
     assert res.stderr.decode().strip() == "error: stage 'dedup': option 'threshold' wants float, got 'abc'"
     res = cli("clean", str(SEEDS), "--set", "dedup.threshold=0.85", "-o", "o.jsonl")
     assert res.returncode == 0, res.stderr.decode()
+
+
+def test_shards_split_the_input_files_and_together_make_the_whole(cli, tmp_path):
+    whole = cli("clean", str(SEEDS), "-o", "all.jsonl", "--skip", "dedup")
+    assert whole.returncode == 0, whole.stderr.decode()
+    ids = []
+    for i in range(3):
+        res = cli("clean", str(SEEDS), "-o", f"s{i}.jsonl", "--skip", "dedup", "--shard", f"{i}/3")
+        assert res.returncode == 0, res.stderr.decode()
+        ids.append([r["id"] for r in read_jsonl(tmp_path / f"s{i}.jsonl")])
+    assert [len(x) for x in ids] == [2, 2, 1]
+    assert sorted(i for part in ids for i in part) == [r["id"] for r in read_jsonl(tmp_path / "all.jsonl")]
+    bad = cli("clean", str(SEEDS), "--shard", "3/3")
+    assert bad.returncode == 2 and "--shard '3/3'" in bad.stderr.decode()
