@@ -23,6 +23,7 @@ from corpuskit.readers import DEFAULT_ID_FIELDS, DEFAULT_TEXT_FIELDS, ReaderOpti
 from corpuskit.records import record_to_document
 from corpuskit.report import RunReport
 from corpuskit.sinks import CountingSink
+from corpuskit.stage import Stage
 
 DocumentLike = Document | Mapping[str, Any]
 Callback = Callable[[dict[str, Any]], None]
@@ -106,6 +107,24 @@ def _no_paths() -> Any:
     return OutputPaths("", Path(""), Path(""), Path(""))
 
 
+def configured_stages(
+    config: str | Path | dict[str, Any] | None,
+    options: dict[str, dict[str, Any]] | None,
+    stages: list[str] | None,
+    skip: list[str] | None,
+    plugins: Plugins | None,
+    extra_plugins: Iterable[Any],
+) -> tuple[Plugins, list[str], list[Stage]]:
+    """Load plugins and build the stages the way the CLI would from config and overrides."""
+    cfg = load_config(Path(config)) if isinstance(config, (str, Path)) else (config or {})
+    if options:
+        cfg = {**cfg, "stage": {**cfg.get("stage", {}), **{k: dict(v) for k, v in options.items()}}}
+    run = run_options(cfg, stages=stages, skip=skip)
+    plugins = plugins or load_plugins(extra=extra_plugins)
+    names = select_stage_names(plugins.registry, run.stages, run.skip)
+    return plugins, names, build_stages(plugins.registry, names, run.stage_options)
+
+
 def clean(
     documents: Iterable[DocumentLike],
     *,
@@ -128,13 +147,7 @@ def clean(
     Dropped documents go to ``on_reject``/``on_duplicate`` callbacks and, unless
     ``keep_drops`` is false, to ``result.rejects``/``result.duplicates``.
     """
-    cfg = load_config(Path(config)) if isinstance(config, (str, Path)) else (config or {})
-    if options:
-        cfg = {**cfg, "stage": {**cfg.get("stage", {}), **{k: dict(v) for k, v in options.items()}}}
-    run = run_options(cfg, stages=stages, skip=skip)
-    plugins = plugins or load_plugins(extra=extra_plugins)
-    names = select_stage_names(plugins.registry, run.stages, run.skip)
-    built = build_stages(plugins.registry, names, run.stage_options)
+    plugins, names, built = configured_stages(config, options, stages, skip, plugins, extra_plugins)
     collected = _CallbackSink(on_reject, on_duplicate, keep_drops)
     sink = CountingSink(collected)
     reader_options = ReaderOptions(text_fields=tuple(text_fields), id_fields=tuple(id_fields))

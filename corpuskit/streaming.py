@@ -8,12 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corpuskit.api import Callback, DocumentLike, _CallbackSink, to_document
-from corpuskit.config import load_config, run_options
+from corpuskit.api import Callback, DocumentLike, _CallbackSink, configured_stages, to_document
 from corpuskit.context import RunContext
 from corpuskit.document import Document, Source
-from corpuskit.manager import Plugins, load_plugins
-from corpuskit.pipeline import build_stages, select_stage_names
+from corpuskit.manager import Plugins
 from corpuskit.readers import ReaderOptions, ReadFailure
 from corpuskit.report import RunReport, StageStats
 from corpuskit.sinks import CountingSink
@@ -39,13 +37,8 @@ class Pipeline:
         on_duplicate: Callback | None = None,
         keep_drops: bool = True,
     ) -> None:
-        cfg = load_config(Path(config)) if isinstance(config, (str, Path)) else (config or {})
-        if options:
-            cfg = {**cfg, "stage": {**cfg.get("stage", {}), **{k: dict(v) for k, v in options.items()}}}
-        run = run_options(cfg, stages=stages, skip=skip)
-        self.plugins = plugins or load_plugins(extra=extra_plugins)
-        self.names = select_stage_names(self.plugins.registry, run.stages, run.skip)
-        self.stages = build_stages(self.plugins.registry, self.names, run.stage_options)
+        self.plugins, self.names, self.stages = configured_stages(
+            config, options, stages, skip, plugins, extra_plugins)
         self.collected = _CallbackSink(on_reject, on_duplicate, keep_drops)
         self.sink = CountingSink(self.collected)
         context = RunContext(registry=self.plugins.registry, events=self.sink, config={"stages": self.names})
