@@ -85,11 +85,22 @@ class Index(Protocol):
     def abort(self) -> None: ...
 
 
-def _check(stored: dict[str, str], wanted: dict[str, str], where: str) -> None:
+def _check(stored: dict[str, str], wanted: dict[str, str], where: str, against: str = "run uses") -> None:
     diff = {k: (stored.get(k), v) for k, v in wanted.items() if stored.get(k) != v}
     if diff:
-        detail = ", ".join(f"{k}: index has {a!r}, run uses {b!r}" for k, (a, b) in sorted(diff.items()))
+        detail = ", ".join(f"{k}: index has {a!r}, {against} {b!r}" for k, (a, b) in sorted(diff.items()))
         raise IndexMismatch(f"dedup index {where} was built with other parameters ({detail})")
+
+
+#: The tables of a SQLite index (also used by :mod:`.merge` to create a merged file).
+SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS docs(key INTEGER PRIMARY KEY, id TEXT NOT NULL, "
+    "root INTEGER, sig BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bands(bucket INTEGER NOT NULL, key INTEGER NOT NULL, "
+    "PRIMARY KEY(bucket, key)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS exact(fp BLOB PRIMARY KEY, key INTEGER NOT NULL) WITHOUT ROWID",
+)
 
 
 class SqliteIndex:
@@ -117,18 +128,8 @@ class SqliteIndex:
         except sqlite3.OperationalError as exc:
             db.close()
             raise IndexBusy(f"dedup index {self.path} is in use by another run ({exc})") from exc
-        db.execute("CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL)")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS docs(key INTEGER PRIMARY KEY, id TEXT NOT NULL, "
-            "root INTEGER, sig BLOB NOT NULL)"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS bands(bucket INTEGER NOT NULL, key INTEGER NOT NULL, "
-            "PRIMARY KEY(bucket, key)) WITHOUT ROWID"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS exact(fp BLOB PRIMARY KEY, key INTEGER NOT NULL) WITHOUT ROWID"
-        )
+        for statement in SCHEMA:
+            db.execute(statement)
         self._next_key = int(db.execute("SELECT coalesce(max(key), 0) + 1 FROM docs").fetchone()[0])
         self._flush_every = flush_every
         # The write buffer: key -> [id, parent, sig blob]; bucket -> keys; fp -> key.
