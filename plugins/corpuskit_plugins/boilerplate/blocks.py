@@ -276,7 +276,8 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
         return
     if not is_page_dump(view, drops, level):
         return
-    segs = _segments(_weights(view, drops))
+    weights = _weights(view, drops)
+    segs = _segments(weights)
     if not segs:
         return
     echo = title_echo(view)
@@ -290,7 +291,6 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     best, s, e = max(segs, key=rank)
     if best < 5.0:
         return
-    weights = _weights(view, drops)
     s, e = _extend(view, weights, s, e, echo)
     keep = [(s, e)]
     for score, s2, e2 in segs:  # other dense blocks (an article split by a big widget)

@@ -106,15 +106,20 @@ class Cleaner:
             candidates = buckets[bisect_left(limits, n_chars)]
             if not candidates:
                 continue
-            low = f.low
-            hits = f.tokens & words
-            for c in chars:
-                if c in low:
-                    hits.add(c)
-            line = view.line(i)
+            hits: set[str] | None = None  # trigger words/characters present, computed on demand
+            line = None
             for name, rule, triggers, short in candidates:
-                if triggers and n_chars > short and (not hits or hits.isdisjoint(triggers)):
-                    continue
+                if triggers and n_chars > short:
+                    if hits is None:
+                        low = f.low
+                        hits = f.tokens & words
+                        for c in chars:
+                            if c in low:
+                                hits.add(c)
+                    if not hits or hits.isdisjoint(triggers):
+                        continue
+                if line is None:
+                    line = view.line(i)
                 reason = rule(line)
                 if reason:
                     drops[i] = (name, str(reason))

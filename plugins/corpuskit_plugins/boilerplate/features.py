@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from corpuskit import Line
@@ -75,7 +76,7 @@ class LineFeatures:
             n = max(n, n_chars // 4)
         self.n_words = n
         #: the distinct lower-case words, outer punctuation removed (rules gate on them)
-        self.tokens = {w.strip(_STRIP) for w in set(low_words)}
+        self.tokens = set(map(str.strip, low_words, repeat(_STRIP, nw)))
         stops = sum(map(_IS_STOP, low_words))
         self._stops = stops
         self.stop_ratio = stops / nw if nw else 0.0
@@ -100,7 +101,8 @@ class LineFeatures:
         """The share of non-stopwords that start with a capital letter."""
         if self._cap_ratio < 0:
             words = self.text.split()
-            caps = sum(1 for w in words if w[0].isupper() and w.lower() not in STOPWORDS)
+            upper = [w.lower() for w in words if w[0].isupper()]
+            caps = len(upper) - sum(map(_IS_STOP, upper)) if upper else 0
             content = len(words) - self._stops
             self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
         return self._cap_ratio
