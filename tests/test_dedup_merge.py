@@ -51,10 +51,11 @@ def docs_rows(path: Path) -> dict[str, tuple[int, int | None]]:
         return {i: (k, r) for k, i, r in db.execute("SELECT key, id, root FROM docs")}
 
 
-@pytest.fixture
-def shards(tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def shard_indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two halves of a corpus, each with a syndicated copy inside it; half B also holds an
     exact copy of a document of half A (a cross-shard duplicate both runs keep)."""
+    tmp_path = tmp_path_factory.mktemp("shards")
     s = SEED_TEXTS
     a = write(tmp_path / "half_a", {"news0": s[0], "news1": s[1], "wire0": wire(s[0])})
     b = write(tmp_path / "half_b", {"news2": s[2], "news3": s[3], "wire3": wire(s[3]), "repost1": s[1]})
@@ -64,6 +65,13 @@ def shards(tmp_path: Path) -> tuple[Path, Path]:
     kept, dups = clean(tmp_path, b, ib)
     assert kept == ["news2", "news3", "repost1"] and dups == {"wire3": "news3"}
     return ia, ib
+
+
+@pytest.fixture
+def shards(shard_indexes: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """This test's own copies of the two shard indexes."""
+    return (Path(shutil.copy(shard_indexes[0], tmp_path / "a.index")),
+            Path(shutil.copy(shard_indexes[1], tmp_path / "b.index")))
 
 
 def test_merged_index_drops_copies_from_both_shards(tmp_path: Path, shards: tuple[Path, Path]) -> None:
