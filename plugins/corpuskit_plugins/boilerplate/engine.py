@@ -71,17 +71,39 @@ class Cleaner:
                 getattr(fn, "max_chars", big),
                 frozenset(getattr(fn, "triggers", ())),
                 getattr(fn, "short", 0),
+                getattr(fn, "first", big),
+                getattr(fn, "last", big),
             )
             for name, fn in self.rules
         ]
         # bucket k holds the rules whose limit is >= limits[k] (lines up to that length)
         self._limits = sorted({g[2] for g in self._gated})
         self._buckets = [
-            tuple((g[0], g[1], g[3], g[4]) for g in self._gated if g[2] >= lim) for lim in self._limits
+            tuple((g[0], g[1], g[3], g[4], g[5], g[6]) for g in self._gated if g[2] >= lim)
+            for lim in self._limits
         ] + [()]
         triggers = {t for g in self._gated for t in g[3]}
         self._word_triggers = frozenset(t for t in triggers if t.replace("-", "").isalnum())
         self._char_triggers = tuple(sorted(triggers - self._word_triggers))
+        self._gated_bucket = [any(c[2] for c in b) for b in self._buckets]
+        # n_chars > short[j] exactly when j < bisect_left(self._shorts, n_chars)
+        self._shorts = sorted({g[4] for g in self._gated})
+        # likewise for the position gates: index <= first, lines from the end <= last
+        self._firsts = sorted({g[5] for g in self._gated})
+        self._lasts = sorted({g[6] for g in self._gated})
+        #: (bucket, short class, first class, last class, trigger hits) -> the rules to call,
+        #: in order (a bounded memo)
+        self._runnable: dict[tuple[int, int, int, int, frozenset[str]], tuple[tuple[str, Rule], ...]] = {}
+
+    def _select(self, k: int, n_chars: int, index: int, from_end: int,
+                hits: frozenset[str]) -> tuple[tuple[str, Rule], ...]:
+        """The rules of bucket ``k`` whose gates admit the line (length, position, trigger ``hits``)."""
+        return tuple(
+            (name, rule)
+            for name, rule, triggers, short, first, last in self._buckets[k]
+            if index <= first and from_end <= last
+            and not (triggers and n_chars > short and (not hits or hits.isdisjoint(triggers)))
+        )
 
     def decide(
         self,
@@ -99,27 +121,35 @@ class Cleaner:
         view = DocView(split_lines(text), metadata, format)
         drops: Drops = [None] * len(view)
         words, chars = self._word_triggers, self._char_triggers
-        limits, buckets = self._limits, self._buckets
+        limits, gated, shorts = self._limits, self._gated_bucket, self._shorts
+        firsts, lasts = self._firsts, self._lasts
+        memo = self._runnable
+        none: frozenset[str] = frozenset()
+        n = len(view)
         for i, f in enumerate(view.features):
             n_chars = f.n_chars
             # the rules whose length limit admits this line, in registry order
-            candidates = buckets[bisect_left(limits, n_chars)]
-            if not candidates:
+            k = bisect_left(limits, n_chars)
+            if gated[k]:
+                # trigger words/characters present: rules gated on absent triggers are skipped
+                hits = f.tokens & words
+                low = f.low
+                for c in chars:
+                    if c in low:
+                        hits.add(c)
+                found = frozenset(hits) if hits else none
+            else:
+                found = none
+            key = (k, bisect_left(shorts, n_chars), bisect_left(firsts, i), bisect_left(lasts, n - i), found)
+            runnable = memo.get(key)
+            if runnable is None:
+                if len(memo) >= 20_000:
+                    memo.clear()
+                runnable = memo[key] = self._select(k, n_chars, i, n - i, found)
+            if not runnable:
                 continue
-            hits: set[str] | None = None  # trigger words/characters present, computed on demand
-            line = None
-            for name, rule, triggers, short in candidates:
-                if triggers and n_chars > short:
-                    if hits is None:
-                        low = f.low
-                        hits = f.tokens & words
-                        for c in chars:
-                            if c in low:
-                                hits.add(c)
-                    if not hits or hits.isdisjoint(triggers):
-                        continue
-                if line is None:
-                    line = view.line(i)
+            line = view.line(i)
+            for name, rule in runnable:
                 reason = rule(line)
                 if reason:
                     drops[i] = (name, str(reason))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from corpuskit import Line
 
-from .features import STOPWORDS, LineFeatures, RichLine, features_of
+from .features import STOPWORDS, DocView, LineFeatures, RichLine, features_of
 
 Rule = Callable[[Line], "str | None"]
 
@@ -83,11 +83,19 @@ _REPORTING = re.compile(
 )
 
 
-def max_chars(limit: int, triggers: tuple[str, ...] = (), short: int = 0) -> Callable[[Rule], Rule]:
+_ANY_POSITION = 1 << 62
+
+
+def max_chars(
+    limit: int, triggers: tuple[str, ...] = (), short: int = 0, first: int = _ANY_POSITION,
+    last: int = _ANY_POSITION,
+) -> Callable[[Rule], Rule]:
     """Declare when a rule can fire, so the engine may skip calls that cannot.
 
     ``limit``: never on lines longer than that. ``triggers``: (lower-case substrings)
     only on lines containing one of them, or no longer than ``short`` characters.
+    ``first``: only on lines with an index up to that; ``last``: only on the last
+    ``last`` lines of the document.
     The rule still checks its own conditions when called directly; this only keeps
     the stage fast (most article paragraphs are long and contain no trigger).
     """
@@ -96,6 +104,8 @@ def max_chars(limit: int, triggers: tuple[str, ...] = (), short: int = 0) -> Cal
         rule.max_chars = limit  # type: ignore[attr-defined]
         rule.triggers = triggers  # type: ignore[attr-defined]
         rule.short = short  # type: ignore[attr-defined]
+        rule.first = first  # type: ignore[attr-defined]
+        rule.last = last  # type: ignore[attr-defined]
         return rule
 
     return mark
@@ -148,6 +158,31 @@ def is_caption_like(text: str, feat: LineFeatures | None = None) -> bool:
     return bool(_CAPTION_VERBS.search(head))
 
 
+def _view_of(line: Line) -> DocView | None:
+    """The document view of a :class:`RichLine` built by the engine (``None`` otherwise)."""
+    if isinstance(line, RichLine):
+        view = line.view
+        if view is not None and line.lines is view.lines:
+            return view
+    return None
+
+
+def _credit_flags(view: DocView) -> list[bool]:
+    """Which lines of the document are credit lines (memoised per document)."""
+    hit = view.cache.get("credit-lines")
+    if hit is None:
+        hit = view.cache["credit-lines"] = [len(t) <= 92 and is_credit_text(t) for t in view.lines]
+    return hit
+
+
+def _name_flags(view: DocView) -> list[bool]:
+    """Which lines of the document are bare names (memoised per document)."""
+    hit = view.cache.get("name-lines")
+    if hit is None:
+        hit = view.cache["name-lines"] = [len(t) <= 40 and is_name_like(t) for t in view.lines]
+    return hit
+
+
 def _flags(line: Line) -> tuple[list[bool], list[bool]]:
     """Per-document lists: which lines are credit lines, which are bare names (memoised)."""
     view = line.view if isinstance(line, RichLine) else None
@@ -155,6 +190,9 @@ def _flags(line: Line) -> tuple[list[bool], list[bool]]:
         hit = view.cache.get("credit-flags")
         if hit is not None:
             return hit
+        if line.lines is view.lines:
+            flags = view.cache["credit-flags"] = (_credit_flags(view), _name_flags(view))
+            return flags
     lines = line.lines
     credits = [len(t) <= 92 and is_credit_text(t) for t in lines]
     names = [len(t) <= 40 and is_name_like(t) for t in lines]
@@ -217,7 +255,12 @@ _MEDIA_TRIGGERS = (
 @max_chars(90)
 def photo_credit(line: Line) -> str | None:
     """A photo credit line: "Karim Kadim / AP", "Photo: Getty Images", "AFP/File", "(Reuters)"."""
-    if is_credit_text(line.text):
+    view = _view_of(line)
+    if view is not None and len(line.text) <= 92:
+        hit = _credit_flags(view)[line.index]
+    else:
+        hit = is_credit_text(line.text)
+    if hit:
         return "photo credit"
     return None
 
@@ -240,7 +283,7 @@ _CAPTION_FRAGMENT = re.compile(
 def caption_fragment(line: Line) -> str | None:
     """A picture caption without a credit: "Jane Roe, speaking at a conference in May"."""
     f = features_of(line)
-    if line.index == 0 or f.n_words > 16 or f.ends_sentence:
+    if line.index == 0 or f.n_words > 16 or f.ends_sentence or ", " not in line.text:
         return None
     if _CAPTION_FRAGMENT.match(line.text):
         return "picture caption"
@@ -250,7 +293,10 @@ def caption_fragment(line: Line) -> str | None:
 @max_chars(40)
 def credit_name(line: Line) -> str | None:
     """A lone name right after a picture caption: the photographer's credit."""
-    if line.index == 0 or not is_name_like(line.text):
+    if line.index == 0:
+        return None
+    view = _view_of(line)
+    if not (_name_flags(view)[line.index] if view is not None else is_name_like(line.text)):
         return None
     # a bare name is weak evidence: only after a caption (caption, then credit)
     other = line.neighbour(-1)
@@ -283,6 +329,7 @@ _SLIDESHOW_ANY = re.compile(
     r"this image contains graphic content|use the buttons above to navigate"
 )
 _SLIDESHOW_KEYS = ("slideshow", "loading", "click to", "graphic content", "buttons above")
+_SLIDESHOW_KEYS_RE = re.compile("|".join(map(re.escape, _SLIDESHOW_KEYS)))
 _SLIDESHOW = re.compile(
     r"^(?:photos?|images?|pictures?|gallery|slideshow|fotos?|bilder|galerie|video)\s*:?\s*$|"
     r"^(?:photos|slideshow|gallery|fotostrecke|bildergalerie)\s*:\s*\S|"
@@ -302,7 +349,10 @@ def slideshow_residue(line: Line) -> str | None:
     f = features_of(line)
     if f.n_chars > 400:
         return None
-    if any(k in f.low for k in _SLIDESHOW_KEYS) and _SLIDESHOW_ANY.search(f.low):
+    low = f.low
+    # the keys as one pattern: faster than five substring tests on short lines, slower on long ones
+    keys = _SLIDESHOW_KEYS_RE.search(low) if f.n_chars <= 100 else any(k in low for k in _SLIDESHOW_KEYS)
+    if keys and _SLIDESHOW_ANY.search(low):
         return "slideshow/gallery residue"
     if f.n_chars <= 60 and _SLIDESHOW.match(f.core):
         return "slideshow/gallery residue"
@@ -804,7 +854,7 @@ _AUTHOR_BIO = re.compile(
 )
 
 
-@max_chars(600)
+@max_chars(600, last=3)
 def author_bio(line: Line) -> str | None:
     """An author biography in the last lines: "Jane Roe is a freelance writer who covers …"."""
     if line.index < len(line.lines) - 3 or line.index == 0:
@@ -820,7 +870,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@max_chars(60)
+@max_chars(60, first=2)
 def before_headline(line: Line) -> str | None:
     """A short label above the headline (``metadata["title"]``, set by the metadata stage): site furniture."""
     title = line.metadata.get("title") if line.metadata else None
