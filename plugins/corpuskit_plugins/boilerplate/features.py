@@ -54,7 +54,9 @@ class LineFeatures:
     __slots__ = (
         "_cap_ratio",
         "_core",
+        "_low_words",
         "_stops",
+        "_tokens",
         "ends_sentence",
         "low",
         "n_chars",
@@ -62,7 +64,6 @@ class LineFeatures:
         "n_words",
         "stop_ratio",
         "text",
-        "tokens",
     )
 
     def __init__(self, text: str) -> None:
@@ -75,8 +76,8 @@ class LineFeatures:
         if n and n_chars / n > 25:
             n = max(n, n_chars // 4)
         self.n_words = n
-        #: the distinct lower-case words, outer punctuation removed (rules gate on them)
-        self.tokens = set(map(str.strip, low_words, repeat(_STRIP, nw)))
+        self._low_words: list[str] | None = low_words
+        self._tokens: set[str] | None = None
         stops = sum(map(_IS_STOP, low_words))
         self._stops = stops
         self.stop_ratio = stops / nw if nw else 0.0
@@ -87,6 +88,18 @@ class LineFeatures:
         self.ends_sentence = bool(tail) and tail[-1] in _ENDERS and not text.endswith((" …", " ..."))
         breaks = text.count(". ") + text.count("! ") + text.count("? ")
         self.n_sentences = breaks + (1 if self.ends_sentence else 0)
+
+    @property
+    def tokens(self) -> set[str]:
+        """The distinct lower-case words, outer punctuation removed (rules gate on them)."""
+        tokens = self._tokens
+        if tokens is None:
+            words = self._low_words
+            if words is None:  # pragma: no cover (always set by __init__)
+                words = self.low.split()
+            tokens = self._tokens = set(map(str.strip, words, repeat(_STRIP, len(words))))
+            self._low_words = None
+        return tokens
 
     @property
     def core(self) -> str:
