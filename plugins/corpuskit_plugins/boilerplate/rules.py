@@ -311,7 +311,17 @@ def caption_near_credit(line: Line) -> str | None:
     f = features_of(line)
     if f.n_words > 90:
         return None
-    if not _neighbour_is_credit(line):
+    view = _view_of(line)
+    if view is not None:  # the same test as _neighbour_is_credit, on the memoised flags
+        i = line.index
+        credits = _credit_flags(view)
+        near = (i > 0 and credits[i - 1]) or (
+            i + 1 < len(credits)
+            and (credits[i + 1] or (_name_flags(view)[i + 1] and _name_is_credit(line, 1)))
+        )
+        if not near:
+            return None
+    elif not _neighbour_is_credit(line):
         return None
     if is_caption_like(line.text, f):
         return "caption next to a photo credit"
