@@ -52,7 +52,7 @@ def build_stages(registry: Registry, names: Sequence[str], options: dict[str, di
     return stages
 
 
-class _Timed:
+class TimedIterator:
     """Counts and times what passes through one point of the chain."""
 
     def __init__(self, source: Iterable[Document]) -> None:
@@ -78,10 +78,10 @@ class Chain:
 
     def __init__(self, docs: Iterable[Document], stages: Sequence[Stage], context: RunContext) -> None:
         self.stages = list(stages)
-        self.points = [_Timed(docs)]
+        self.points = [TimedIterator(docs)]
         for stage in self.stages:
             stage.setup(context)
-            self.points.append(_Timed(stage.process(self.points[-1])))
+            self.points.append(TimedIterator(stage.process(self.points[-1])))
 
     def __iter__(self) -> Iterator[Document]:
         return iter(self.points[-1])

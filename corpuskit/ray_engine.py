@@ -49,21 +49,21 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from corpuskit.__about__ import __version__
-from corpuskit.atomic import AtomicOutput, OutputError
+from corpuskit.atomic import OutputError
 from corpuskit.context import RunContext
 from corpuskit.document import Document
 from corpuskit.inputs import InputError, InputFile, expand_inputs, select_shard
 from corpuskit.manager import Plugins
-from corpuskit.pipeline import ConfigError, build_stages, select_stage_names
+from corpuskit.pipeline import ConfigError, TimedIterator, build_stages, select_stage_names
 from corpuskit.readers import ReaderOptions
 from corpuskit.report import RunReport, StageStats
 from corpuskit.run import (
@@ -74,9 +74,10 @@ from corpuskit.run import (
     RunOptions,
     _open_writer,
     _write_report,
+    open_outputs,
     read_documents,
 )
-from corpuskit.sinks import CountingSink, FileSink
+from corpuskit.sinks import CountingSink
 from corpuskit.stage import Stage
 
 if TYPE_CHECKING:
@@ -255,33 +256,12 @@ def _from_list(state: _Worker, docs: list[tuple[int, Document]]) -> Iterator[tup
         yield pos, doc
 
 
-class _Counted:
-    """Counts and times what passes through one point of a shard's chain (like the local Chain)."""
-
-    def __init__(self, source: Iterable[Document]) -> None:
-        self.source = iter(source)
-        self.count = 0
-        self.seconds = 0.0
-
-    def __iter__(self) -> Iterator[Document]:
-        return self
-
-    def __next__(self) -> Document:
-        start = time.perf_counter()
-        try:
-            doc = next(self.source)
-        finally:
-            self.seconds += time.perf_counter() - start
-        self.count += 1
-        return doc
-
-
 def _apply_stages(state: _Worker, stages: list[Stage], items: Iterator[tuple[int, Document]],
                   stats: dict[str, list[float]]) -> Iterator[tuple[int, Document]]:
     """Run ``stages`` lazily over ``items``; an output takes the position of the last input pulled."""
-    points = [_Counted(doc for _, doc in items)]
+    points = [TimedIterator(doc for _, doc in items)]
     for stage in stages:
-        points.append(_Counted(stage.process(points[-1])))
+        points.append(TimedIterator(stage.process(points[-1])))
     sink = state.sink
     for doc in points[-1]:
         yield sink.pos, doc
@@ -532,6 +512,7 @@ def _resolve(candidates: np.ndarray, verified: np.ndarray, exact: np.ndarray,
     Only documents with an edge are visited, and only their 16-bit signatures are
     fetched (``fetch(positions)`` → ``{position: (id, signature)}``).
     """
+    from corpuskit_plugins.dedup.clusters import pick_survivor
     from corpuskit_plugins.dedup.signatures import estimate_jaccard
 
     near: dict[int, list[int]] = defaultdict(list)
@@ -551,15 +532,8 @@ def _resolve(candidates: np.ndarray, verified: np.ndarray, exact: np.ndarray,
             counts["exact_duplicates"] += 1
             continue
         sig = info[pos][1]
-        best, similarity = -1, -1.0
-        roots = sorted({center.get(a, a) for a in near[pos]})
-        for root in roots:
-            est = estimate_jaccard(sig, info[root][1])
-            if est >= cutoff:
-                best, similarity = root, est
-                break
-            if est > similarity:
-                best, similarity = root, est
+        roots = {center.get(a, a) for a in near[pos]}
+        best, similarity = pick_survivor(sig, roots, lambda r: info[r][1], cutoff)
         if len(roots) > 1:
             counts["bridges"] += 1
         if similarity < floor:
@@ -822,7 +796,7 @@ class _Engine:
                     yield doc
 
         outputs: dict[int, list[tuple[int, Document]]] = defaultdict(list)
-        n_in = _Counted(feed())
+        n_in = TimedIterator(feed())
         start = time.perf_counter()
         out = 0
         for doc in stage.process(n_in):
@@ -874,16 +848,8 @@ def run_clean_ray(
         raise ConfigError(f"--engine ray needs Ray: pip install 'corpuskit[ray]' ({RAY_REQUIREMENT})"
                           ) from None
     ops = plan_ops(stages)
-    main = AtomicOutput(Path(paths.output)) if paths.output != "-" else None
-    try:
-        sinks = FileSink(paths.rejects, paths.duplicates)
-    except OutputError:
-        if main is not None:
-            main.abort()
-        raise
-    events = CountingSink(sinks, warn)
+    main, sinks, events, stream = open_outputs(paths, warn)
     context = RunContext(registry=registry, events=events, config=config)
-    stream: BinaryIO = main.stream if main else sys.stdout.buffer
     rt: _Ray | None = None
     try:
         writer = _open_writer(plugins, options.writer, paths.output, stream)

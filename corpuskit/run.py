@@ -123,6 +123,21 @@ def _open_writer(plugins: Plugins, name: str | None, output: str, stream: Binary
     return entry.value(stream)
 
 
+def open_outputs(paths: OutputPaths, warn: Callable[[str], None] | None
+                 ) -> tuple[AtomicOutput | None, FileSink, CountingSink, BinaryIO]:
+    """Open the corpus (``None`` for stdout) and side files under temporary names, plus the
+    counting sink in front of the side files and the stream the corpus is written to."""
+    main = AtomicOutput(Path(paths.output)) if paths.output != "-" else None
+    try:
+        files = FileSink(paths.rejects, paths.duplicates)
+    except OutputError:
+        if main is not None:
+            main.abort()
+        raise
+    stream: BinaryIO = main.stream if main else sys.stdout.buffer
+    return main, files, CountingSink(files, warn), stream
+
+
 def run_clean(
     inputs: Sequence[str],
     paths: OutputPaths,
@@ -143,16 +158,8 @@ def run_clean(
     names = select_stage_names(registry, options.stages, options.skip)
     stages = build_stages(registry, names, options.stage_options)
     config = {"stages": names, "stage_options": options.stage_options, "inputs": list(inputs)}
-    main = AtomicOutput(Path(paths.output)) if paths.output != "-" else None
-    try:
-        files = FileSink(paths.rejects, paths.duplicates)
-    except OutputError:
-        if main is not None:
-            main.abort()
-        raise
-    events = CountingSink(files, warn)
+    main, files, events, stream = open_outputs(paths, warn)
     context = RunContext(registry=registry, events=events, config=config)
-    stream: BinaryIO = main.stream if main else sys.stdout.buffer
     chain: Chain | None = None
     try:
         writer = _open_writer(plugins, options.writer, paths.output, stream)

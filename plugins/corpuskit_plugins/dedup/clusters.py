@@ -16,7 +16,8 @@ status so the caller can store the new parent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 ParentLookup = Callable[[int], "int | None"]
 
@@ -66,3 +67,21 @@ class UnionFind:
 
     def __len__(self) -> int:
         return len(self._parent)
+
+
+def pick_survivor(signature: Any, roots: Iterable[int], signature_of: Callable[[int], Any], cutoff: float
+                  ) -> tuple[int, float]:
+    """The cluster a near-duplicate with ``signature`` joins: the earliest root (lowest key,
+    i.e. first seen) whose estimated Jaccard reaches ``cutoff``; failing that, the most
+    similar root. Returns ``(root, similarity)``, ``(-1, -1.0)`` for no roots. The streaming
+    stage and the Ray engine both decide with this function, so they cannot drift apart."""
+    from corpuskit_plugins.dedup.signatures import estimate_jaccard
+
+    best, best_similarity = -1, -1.0
+    for root in sorted(roots):
+        est = estimate_jaccard(signature, signature_of(root))
+        if est >= cutoff:
+            return root, est
+        if est > best_similarity:
+            best, best_similarity = root, est
+    return best, best_similarity

@@ -47,7 +47,7 @@ import numpy as np
 
 from corpuskit.document import Document
 from corpuskit.stage import Stage
-from corpuskit_plugins.dedup.clusters import UnionFind
+from corpuskit_plugins.dedup.clusters import UnionFind, pick_survivor
 from corpuskit_plugins.dedup.index import Index, RedisIndex, SqliteIndex
 from corpuskit_plugins.dedup.lsh_params import (
     DEFAULT_TARGET_RECALL,
@@ -277,17 +277,9 @@ class DedupStage(Stage):
             # Attach to the earliest survivor this document itself verifies against; if
             # it verifies against none (matched through dropped members only), to the
             # most similar one.
-            best, similarity = -1, -1.0
-            for root in sorted(roots):
-                root_sig = sigs.get(root)
-                if root_sig is None:
-                    root_sig = index.entry(root).sig
-                est = estimate_jaccard(sig16, root_sig)
-                if est >= cutoff:
-                    best, similarity = root, est
-                    break
-                if est > similarity:
-                    best, similarity = root, est
+            for root in roots.difference(sigs):  # survivors reached through dropped members
+                sigs[root] = index.entry(root).sig
+            best, similarity = pick_survivor(sig16, roots, sigs.__getitem__, cutoff)
             if len(roots) > 1:
                 counts["bridges"] += 1
             if similarity < self.floor:
