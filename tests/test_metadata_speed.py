@@ -204,8 +204,9 @@ def test_langid_dfa_synchronizes_after_six_bytes() -> None:
     import numpy as np
 
     fast = _classifier().__self__
-    nm = np.asarray(fast.nextmove, dtype=np.int64)
-    rowbase = np.asarray(fast.rowbase, dtype=np.int64)
+    ident = _identifier()
+    nm = np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}").astype(np.int64)
+    rowbase = np.asarray(ident.tk_row, dtype=np.int64) * 256
     n_states = rowbase.size
     byte = np.arange(256, dtype=np.int64)
     codes = np.arange(n_states, dtype=np.int64) * n_states  # pairs (state, start state)
@@ -220,3 +221,37 @@ def test_langid_dfa_synchronizes_after_six_bytes() -> None:
             step.append(np.unique(na * n_states + nc))
         codes = np.unique(np.concatenate(step)) if step else np.zeros(0, dtype=np.int64)
     assert not ((codes // n_states) != (codes % n_states)).any()
+
+
+# --- language: the derived tables are cached on disk and mapped, never trusted blindly ----------
+
+
+def test_language_tables_cache(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpuskit_plugins.metadata import language
+
+    monkeypatch.setenv("CORPUSKIT_CACHE_DIR", str(tmp_path))
+    ident = _identifier()
+    texts = [*language._SELF_CHECK, "Ein Satz auf Deutsch, der lang genug ist, um erkannt zu werden.", "x" * 5000]
+
+    def fresh() -> _FastClassifier:
+        _classifier.cache_clear()
+        fast = _classifier().__self__
+        assert isinstance(fast, _FastClassifier)
+        assert [fast.classify(t) for t in texts] == [ident.classify(t) for t in texts]
+        return fast
+
+    try:
+        built = fresh()  # built, written, then used from the mapped file
+        (cached,) = tmp_path.glob("langid-*.bin")
+        assert built._keep is not None and not built.table.flags.writeable
+        assert fresh()._keep is not None  # the second process: read from the cache
+        for damage in (b"", b"CKLANGID" + b"\0" * 100, cached.read_bytes()[:-4096]):
+            cached.write_bytes(damage)  # truncated or foreign: rebuilt, not trusted
+            assert fresh()._keep is not None
+            assert language._load_cache(cached, "0" * 40) is None  # another model's digest
+        monkeypatch.setenv("CORPUSKIT_CACHE_DIR", str(cached))  # a file, not a folder: no cache, still fast
+        assert fresh()._keep is None
+        monkeypatch.setenv("CORPUSKIT_CACHE_DIR", "")
+        assert language.cache_dir() is None
+    finally:
+        _classifier.cache_clear()
