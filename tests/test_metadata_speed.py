@@ -255,3 +255,57 @@ def test_language_tables_cache(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert language.cache_dir() is None
     finally:
         _classifier.cache_clear()
+
+
+# --- metadata stage: the one-part check, the headline echo search, the re-join after removals ----
+
+
+def test_every_whitespace_but_space_is_unprintable() -> None:
+    """What ``stage._one_part`` rests on: ``isprintable()`` rules out every whitespace but " "."""
+    import sys
+
+    assert not [c for c in range(sys.maxunicode + 1) if chr(c).isspace() and c != 32 and chr(c).isprintable()]
+
+
+def test_one_part_equals_the_regexes() -> None:
+    rng = random.Random(17)
+    pool = list("ab |/•· ") + [chr(c) for c in range(0x3001) if chr(c).isspace()] + ["\u200c", "é", "\x00"]
+
+    def slow(s: str) -> bool:
+        if "|" in s or "•" in s or "·" in s or "/" in s or "   " in s:
+            return False
+        return not re.search(r"[^\S ]", s) or not re.search(r"\s{3}", s)
+
+    for _ in range(20000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randrange(12)))
+        assert stage._one_part(s) == slow(s), repr(s)
+
+
+def _repeated_at_slow(lines: list[str], index: int, within: int = 400) -> int | None:
+    want = {titles._norm(lines[index]), titles._norm(titles.strip_site_suffix(lines[index]))}
+    want.discard("")
+    for j in range(index + 1, min(len(lines), index + within)):
+        if lines[j].strip() and titles._norm(lines[j]) in want:
+            return j
+    return None
+
+
+def test_repeated_at_equals_the_line_by_line_search() -> None:
+    rng = random.Random(19)
+    heads = ["Council passes budget - The Times", "Council passes budget", "COUNCIL PASSES BUDGET!", "Straße gesperrt",
+             "STRASSE GESPERRT", "", "   ", "x\ny", "Ünïcödé headline here", "---", "Budget | Home"]
+    for _ in range(3000):
+        lines = [rng.choice(heads) for _ in range(rng.randrange(1, 12))]
+        for i in range(len(lines)):
+            for within in (400, 3):
+                assert titles.repeated_at(lines, i, within=within) == _repeated_at_slow(lines, i, within), (lines, i)
+
+
+def test_rejoin_normalized_equals_normalizing_again() -> None:
+    rng = random.Random(23)
+    pool = [*_mojibake_pool(), "\n", "\n", "\n\n", "\r\n", " \n", "word", "Word. ", "\u0301", "e\u0301", "\t"]
+    for _ in range(3000):
+        text = text_normalize.normalize_text("".join(rng.choice(pool) for _ in range(rng.randrange(60))))
+        lines = text.split("\n")
+        kept = "\n".join(ln for ln in lines if rng.random() < 0.6)
+        assert text_normalize.rejoin_normalized(kept) == text_normalize.normalize_text(kept, repair=False), repr(kept)

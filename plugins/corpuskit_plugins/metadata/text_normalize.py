@@ -248,6 +248,20 @@ def normalize_text(text: str, *, repair: bool = True) -> str:
     return text
 
 
+def rejoin_normalized(text: str) -> str:
+    """``normalize_text(text, repair=False)`` when ``text`` is whole lines of a ``normalize_text``
+    result joined by ``"\\n"`` (what is left after lines were removed), without its scans.
+
+    Such lines hold no character the round changes (no line-break, invisible, control or odd
+    space character, no trailing whitespace), NFC strings joined by a line break are NFC, so
+    a round can only collapse blank-line runs and strip blank lines at the ends: that is all
+    this does, and the next round would change nothing.
+    """
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n")
+
+
 def normalize_inline(value: str) -> str:
     """Normalize a one-line field value (title, author): text repair plus whitespace collapsed."""
     return " ".join(normalize_text(value).split())

@@ -213,11 +213,25 @@ def find_title(
     return near if near is not None else top
 
 
+_ASCII_NON_WORD_BUT_NL = _ASCII_NON_WORD.replace(b"\n", b"")
+
+
+def _norm_lines(lines: Sequence[str]) -> list[str]:
+    """``[_norm(ln) for ln in lines]``; for ASCII lines (most) in one pass over them all."""
+    joined = "\n".join(lines)
+    if lines and joined.isascii() and joined.count("\n") == len(lines) - 1:  # no line holds a "\n"
+        kept = joined.lower().encode("ascii").translate(None, _ASCII_NON_WORD_BUT_NL)
+        return kept.decode("ascii").split("\n")
+    return [_norm(ln) for ln in lines]
+
+
 def repeated_at(lines: Sequence[str], index: int, *, within: int = 400) -> int | None:
     """Index of a later line that repeats the headline at ``index`` (site suffix ignored), or ``None``."""
     want = {_norm(lines[index]), _norm(strip_site_suffix(lines[index]))}
-    want.discard("")
-    for j in range(index + 1, min(len(lines), index + within)):
-        if lines[j].strip() and _norm(lines[j]) in want:
-            return j
-    return None
+    want.discard("")  # so a match is never a blank line: a non-empty _norm means a word character
+    if not want:
+        return None
+    normed = _norm_lines(lines[index + 1 : min(len(lines), index + within)])
+    # the first repeat of either form: list.index scans in C (a loop calling _norm per line did not)
+    found = [normed.index(w) for w in want if w in normed]
+    return index + 1 + min(found) if found else None
