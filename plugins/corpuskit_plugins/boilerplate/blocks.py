@@ -50,7 +50,7 @@ def is_promo_header(text: str, feat: LineFeatures) -> bool:
     """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular")."""
     if feat.n_words > 8 or (feat.ends_sentence and not text.endswith(":")):
         return False
-    key = _label_key(text)
+    key = feat.label_key if feat.text is text else _label_key(text)
     return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES)
 
 
@@ -147,18 +147,30 @@ def menu_run(view: DocView, drops: Drops, level: int) -> None:
 _CAPTION_RULES = frozenset({"photo-credit", "caption-near-credit", "caption-with-credit", "credit-name"})
 
 
-def _weights(view: DocView, drops: Drops) -> list[float]:
-    """jusText-like line classes as weights: good prose > 0, short sentences ~0, the rest < 0."""
+def _base_weights(view: DocView, drops: Drops) -> list[float | None]:
+    """:func:`_weight` of every line not dropped yet (``None`` for dropped lines).
+
+    Computed once per document and shared by :func:`is_page_dump` and :func:`_weights`
+    (both run back to back in :func:`main_content`, on the same drops).
+    """
     use_stops = view.doc_stop_ratio >= 0.05
+    return [_weight(f, use_stops) if d is None else None
+            for f, d in zip(view.features, drops, strict=True)]
+
+
+def _weights(view: DocView, drops: Drops, base: list[float | None] | None = None) -> list[float]:
+    """jusText-like line classes as weights: good prose > 0, short sentences ~0, the rest < 0."""
+    if base is None:
+        base = _base_weights(view, drops)
     n = len(view)
     caption = [d is not None and d[0] in _CAPTION_RULES for d in drops]
     out = []
-    for i, f in enumerate(view.features):
-        if drops[i] is not None:
+    for i, w in enumerate(base):
+        if w is None:
             out.append(-2.0)
             continue
         near_credit = (i > 0 and caption[i - 1]) or (i + 1 < n and caption[i + 1])
-        out.append(-1.0 if near_credit else _weight(f, use_stops))
+        out.append(-1.0 if near_credit else w)
     return out
 
 
@@ -175,15 +187,19 @@ def _weight(f: LineFeatures, use_stops: bool) -> float:
     return -1.0
 
 
-def is_page_dump(view: DocView, drops: Drops, level: int) -> bool:
-    """Whether the document looks like a naive full-page text dump (menus, footers...)."""
+def is_page_dump(view: DocView, drops: Drops, level: int, base: list[float | None] | None = None) -> bool:
+    """Whether the document looks like a naive full-page text dump (menus, footers...).
+
+    ``base``: the lines' :func:`_base_weights`, when the caller already has them.
+    """
     n = len(view)
     if n < 12:
         return False
-    use_stops = view.doc_stop_ratio >= 0.05
-    left = [f for i, f in enumerate(view.features) if drops[i] is None]
+    if base is None:
+        base = _base_weights(view, drops)
+    left = [w for w in base if w is not None]
     # menu-like lines (short, title-case) make a page dump; lower-case fragments (lists) do not
-    bad = sum(1 for f in left if _weight(f, use_stops) <= -1.0)
+    bad = sum(1 for w in left if w <= -1.0)
     if level >= AGGRESSIVE:
         return bad >= 6 and bad >= 0.3 * len(left)
     return bad >= DUMP_MIN_BAD and bad >= DUMP_BAD_SHARE * len(left)
@@ -274,9 +290,12 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     """
     if view.format == "html" and level < AGGRESSIVE:
         return
-    if not is_page_dump(view, drops, level):
+    if len(view) < 12:
+        return  # never a page dump (is_page_dump): skip the weights
+    base = _base_weights(view, drops)
+    if not is_page_dump(view, drops, level, base):
         return
-    weights = _weights(view, drops)
+    weights = _weights(view, drops, base)
     segs = _segments(weights)
     if not segs:
         return

@@ -47,6 +47,19 @@ _CLOSERS = "\"'”’»)]"
 _MARK_START = frozenset("0123456789•·▪►■◦*–-")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[•·▪►■◦*–-])\s+")
 
+# What ``\s`` matches in a ``str`` pattern (Py_UNICODE_ISSPACE, the same test as
+# str.isspace); no whitespace code point lies above U+3000.
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# label keys: strip these leading / trailing characters (the regex classes
+# ``^[\s«‹<|•·-]+`` and ``[\s:»›>…|.!?-]+$`` as str.strip sets, which is much faster)
+_LABEL_LEAD_CHARS = _SPACES + "«‹<|•·-"
+_LABEL_TRAIL_CHARS = _SPACES + ":»›>…|.!?-"
+
+
+def label_key(low: str) -> str:
+    """The label key of a lower-cased line (``’`` already replaced by ``'``): decoration stripped."""
+    return low.lstrip(_LABEL_LEAD_CHARS).rstrip(_LABEL_TRAIL_CHARS).strip()
+
 
 class LineFeatures:
     """Cheap numbers about one line, used by rules and block passes."""
@@ -54,19 +67,24 @@ class LineFeatures:
     __slots__ = (
         "_cap_ratio",
         "_core",
+        "_label_key",
         "_low_words",
+        "_n_sentences",
+        "_nw",
         "_stops",
         "_tokens",
         "ends_sentence",
         "low",
         "n_chars",
-        "n_sentences",
         "n_words",
-        "stop_ratio",
         "text",
     )
 
     def __init__(self, text: str) -> None:
+        # Only what nearly every line needs is computed here (the engine's gates and the
+        # block passes read it); stopwords, sentence counts, tokens, the label key and the
+        # capital ratio are computed on first use: on already-extracted HTML text most
+        # lines never need them, and they are the costly part on long lines.
         self.text = text
         self.low = low = text.lower().replace("’", "'")
         self.n_chars = n_chars = len(text)
@@ -76,18 +94,41 @@ class LineFeatures:
         if n and n_chars / n > 25:
             n = max(n, n_chars // 4)
         self.n_words = n
-        self._low_words: list[str] | None = low_words
+        self._nw = nw
+        self._low_words = low_words
         self._tokens: set[str] | None = None
-        stops = sum(map(_IS_STOP, low_words))
-        self._stops = stops
-        self.stop_ratio = stops / nw if nw else 0.0
+        self._stops = -1
+        self._n_sentences = -1
         self._cap_ratio = -1.0
         self._core: str | None = None
+        self._label_key: str | None = None
         # a truncated teaser ("Although mold is gone, classes …") does not end a sentence
         tail = text.rstrip(_CLOSERS)
         self.ends_sentence = bool(tail) and tail[-1] in _ENDERS and not text.endswith((" …", " ..."))
-        breaks = text.count(". ") + text.count("! ") + text.count("? ")
-        self.n_sentences = breaks + (1 if self.ends_sentence else 0)
+
+    @property
+    def stops(self) -> int:
+        """How many of the (lower-case, whitespace-separated) words are stopwords."""
+        stops = self._stops
+        if stops < 0:
+            stops = self._stops = sum(map(_IS_STOP, self._low_words))
+        return stops
+
+    @property
+    def stop_ratio(self) -> float:
+        """The share of words that are stopwords (function words)."""
+        nw = self._nw
+        return self.stops / nw if nw else 0.0
+
+    @property
+    def n_sentences(self) -> int:
+        """Sentence breaks (". ", "! ", "? ") plus one when the line ends like a sentence."""
+        n = self._n_sentences
+        if n < 0:
+            text = self.text
+            breaks = text.count(". ") + text.count("! ") + text.count("? ")
+            n = self._n_sentences = breaks + (1 if self.ends_sentence else 0)
+        return n
 
     @property
     def tokens(self) -> set[str]:
@@ -95,11 +136,16 @@ class LineFeatures:
         tokens = self._tokens
         if tokens is None:
             words = self._low_words
-            if words is None:  # pragma: no cover (always set by __init__)
-                words = self.low.split()
             tokens = self._tokens = set(map(str.strip, words, repeat(_STRIP, len(words))))
-            self._low_words = None
         return tokens
+
+    @property
+    def label_key(self) -> str:
+        """The line lower-cased, without leading bullets and trailing ``: » › > …`` (label lookups)."""
+        key = self._label_key
+        if key is None:
+            key = self._label_key = label_key(self.low)
+        return key
 
     @property
     def core(self) -> str:
@@ -116,7 +162,7 @@ class LineFeatures:
             words = self.text.split()
             upper = [w.lower() for w in words if w[0].isupper()]
             caps = len(upper) - sum(map(_IS_STOP, upper)) if upper else 0
-            content = len(words) - self._stops
+            content = len(words) - self.stops
             self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
         return self._cap_ratio
 
@@ -139,7 +185,7 @@ class LineFeatures:
 class DocView:
     """All non-empty lines of one document with their features, computed once."""
 
-    __slots__ = ("cache", "doc_stop_ratio", "features", "format", "lines", "metadata")
+    __slots__ = ("_doc_stop_ratio", "cache", "features", "format", "lines", "metadata")
 
     def __init__(self, lines: Sequence[str], metadata: dict[str, Any] | None = None,
                  format: str = "text") -> None:
@@ -149,8 +195,16 @@ class DocView:
         self.features = [LineFeatures(t) for t in self.lines]
         #: per-document memo for rules (e.g. which lines are photo credits)
         self.cache: dict[Any, Any] = {}
-        words = sum(f.n_words for f in self.features) or 1
-        self.doc_stop_ratio = sum(f.stop_ratio * f.n_words for f in self.features) / words
+        self._doc_stop_ratio: float | None = None
+
+    @property
+    def doc_stop_ratio(self) -> float:
+        """The share of stopwords over the whole document (computed on first use)."""
+        ratio = self._doc_stop_ratio
+        if ratio is None:
+            words = sum(f.n_words for f in self.features) or 1
+            ratio = self._doc_stop_ratio = sum(f.stop_ratio * f.n_words for f in self.features) / words
+        return ratio
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from corpuskit import Line
 
-from .features import STOPWORDS, DocView, LineFeatures, RichLine, features_of
+from .features import STOPWORDS, DocView, LineFeatures, RichLine, features_of, label_key
 
 Rule = Callable[[Line], "str | None"]
 
@@ -430,12 +430,9 @@ LABELS = frozenset(
     print article|print page|share article|related posts|you may also like
     """.replace("\n", "").split("|")
 )
-_LABEL_STRIP = re.compile(r"[\s:»›>…|.!?-]+$")
-_LABEL_LEAD = re.compile(r"^[\s«‹<|•·-]+")
-
-
 def _label_key(text: str) -> str:
-    return _LABEL_STRIP.sub("", _LABEL_LEAD.sub("", text.lower().replace("’", "'"))).strip()
+    """``text`` lower-cased without leading bullets and trailing ``: » › > …`` (see :func:`label_key`)."""
+    return label_key(text.lower().replace("’", "'"))
 
 
 _LABELS_NORM = frozenset(s.strip().replace("’", "'") for s in LABELS if s.strip())
@@ -476,7 +473,10 @@ def furniture_label(line: Line) -> str | None:
     text = line.text
     if len(text) > 60:
         return None
-    if _label_key(_core(text)) in _LABELS_NORM:
+    core = _core(text)
+    # the key of the whole line is memoised on its features (promo_block reads it too)
+    key = features_of(line).label_key if core is text else _label_key(core)
+    if key in _LABELS_NORM:
         return "site furniture label"
     return None
 
