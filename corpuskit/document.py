@@ -30,12 +30,17 @@ class Document:
 
     Stages may change ``text`` and ``metadata`` in place or yield new documents;
     ``id`` and ``source`` identify the input and are never rewritten by built-in stages.
+
+    ``prepared`` carries the results of :meth:`corpuskit.Stage.prepare` computed in a
+    worker process to the stage that asked for them (by stage name); it is never
+    written to the output and is ``None`` almost always.
     """
 
     id: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     source: Source | None = None
+    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-serialisable output record (``id``, ``text``, ``metadata``)."""

@@ -2,9 +2,11 @@
 
 A stage receives an iterator of documents and yields documents, lazily. Most stages
 only need :meth:`Stage.process_document`; stages that look across documents (such as
-near-duplicate detection) override :meth:`Stage.process`. A stage never drops a
-document silently: it calls :meth:`Stage.reject` (or :meth:`Stage.duplicate`) with a
-reason, and the runner writes that to the rejects (or duplicates) file.
+near-duplicate detection) override :meth:`Stage.process`, and may move their
+per-document part into :meth:`Stage.prepare` so that it runs in the worker processes
+with ``--workers N``. A stage never drops a document silently: it calls
+:meth:`Stage.reject` (or :meth:`Stage.duplicate`) with a reason, and the runner
+writes that to the rejects (or duplicates) file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from corpuskit.document import Document
 from corpuskit.events import EventSink, NullSink
+
+_MISSING: Any = object()
 
 if TYPE_CHECKING:
     from corpuskit.context import RunContext
@@ -67,6 +71,34 @@ class Stage:
             elif self._dropped == dropped_before:
                 self.reject(doc, "dropped without a reason")
 
+    def prepare(self, doc: Document) -> Any:
+        """Optional: the per-document, order-independent part of a ``per_document = False`` stage.
+
+        Override it to move work that depends on one document alone (hashing, parsing,
+        feature extraction) out of :meth:`process`. The result must be a pure function of
+        the document and the stage's options, picklable, and small: with ``--workers N``
+        the runner calls ``prepare`` in the worker processes right after the per-document
+        stages before this one (each worker has its own instance, set up with
+        :meth:`setup`), and the result travels back with the document. :meth:`process`
+        reads it with :meth:`take_prepared`, which computes it in-process when it did not
+        travel (``--workers 1``, or no per-document stage before), so the output is the
+        same either way. ``prepare`` cannot drop documents and is never given state from
+        :meth:`process`; its result is never written to the output.
+        """
+        raise NotImplementedError(f"stage {self.name!r} does not implement prepare")
+
+    def take_prepared(self, doc: Document) -> Any:
+        """The :meth:`prepare` result for ``doc``: the one computed in a worker (taken off the
+        document), or, if none travelled with it, ``self.prepare(doc)`` computed now."""
+        store = doc.prepared
+        if store is not None:
+            value = store.pop(self.name, _MISSING)
+            if not store:
+                doc.prepared = None
+            if value is not _MISSING:
+                return value
+        return self.prepare(doc)
+
     def process_document(self, doc: Document) -> Document | None:
         """Return the transformed document, or ``None`` after calling :meth:`reject`."""
         raise NotImplementedError(f"stage {self.name!r} implements neither process nor process_document")
@@ -86,3 +118,8 @@ class Stage:
 
     def abort(self) -> None:
         """Called instead of :meth:`close` when the run failed: discard pending state."""
+
+
+def prepares(stage: Stage) -> bool:
+    """True when ``stage`` looks across documents and overrides :meth:`Stage.prepare`."""
+    return not stage.per_document and type(stage).prepare is not Stage.prepare

@@ -1,15 +1,18 @@
 """The ``dedup`` stage: exact and near-duplicate removal in one streaming pass.
 
-For each document, in input order:
+Per document, independently of every other (:meth:`DedupStage.prepare`, which runs
+in the worker processes with ``--workers N``): normalise and hash its words
+(:mod:`.shingles`), take the 128-bit fingerprint of the normalised words, its MinHash
+signature in bulk (:mod:`.signatures`) and one bucket key per LSH band
+(:mod:`.lsh_params` explains the choice of bands and rows).
 
-1. Normalise and hash its words (:mod:`.shingles`). A document with no words passes
-   through untouched (other stages judge empty text).
-2. **Exact fast path**: if the 128-bit fingerprint of its normalised words is in the
-   index, it is a duplicate of that document's cluster survivor (no MinHash needed).
-3. Otherwise compute its MinHash signature in bulk (:mod:`.signatures`), look up the
-   LSH bands (:mod:`.lsh_params` explains the choice of bands and rows) and
-   **verify** every candidate: the Jaccard estimate from the two signatures must
-   reach :func:`.lsh_params.verify_cutoff`.
+Then for each document, in input order (:meth:`DedupStage.process`, in the parent):
+
+1. A document with no words passes through untouched (other stages judge empty text).
+2. **Exact fast path**: if its fingerprint is in the index, it is a duplicate of
+   that document's cluster survivor.
+3. Otherwise look up its LSH bands and **verify** every candidate: the Jaccard
+   estimate from the two signatures must reach :func:`.lsh_params.verify_cutoff`.
 4. Each verified match leads, through the union-find forest of stored parents
    (:mod:`.clusters`), to the survivor of its cluster. The document joins the
    earliest cluster whose survivor it verifies against directly (else the one whose
@@ -39,6 +42,7 @@ and checked on open.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -62,7 +66,7 @@ from corpuskit_plugins.dedup.shingles import (
     shingle_hashes,
     word_hashes,
 )
-from corpuskit_plugins.dedup.signatures import Signer, band_buckets, estimate_jaccard
+from corpuskit_plugins.dedup.signatures import Signer, band_buckets, compact, estimate_jaccard, from_compact
 
 DEFAULT_NUM_PERM = 128
 POLICIES = ("first",)
@@ -72,6 +76,7 @@ _ID_CACHE_LIMIT = 65536
 #: similarity to the survivor is at least this (or the verify cut-off, if lower):
 #: 3.4 standard deviations of the estimate above 0.5 for 128 permutations.
 CHAIN_FLOOR = 0.65
+_FP_BYTES = 16
 
 
 def _as_int(name: str, value: Any) -> int:
@@ -179,6 +184,7 @@ class DedupStage(Stage):
         self.cutoff = verify_cutoff(self.threshold, self.num_perm, float(z))
         self.floor = min(self.cutoff, CHAIN_FLOOR)
         self.signer = Signer(self.num_perm, self.seed)
+        self._buckets = struct.Struct(f"<{self.bands}q")
         self._index: Index | None = None
         self._uf: UnionFind | None = None
         self._ids: dict[int, str] = {}
@@ -231,6 +237,24 @@ class DedupStage(Stage):
             self._index.abort()
             self._index = None
 
+    # -- the per-document part -----------------------------------------------------------
+
+    def prepare(self, doc: Document) -> bytes:
+        """The document's sketch, packed: its fingerprint (16 bytes), one signed 64-bit bucket
+        key per band and its 16-bit signature (:func:`.signatures.compact`); ``b""`` when the
+        document has no words. Depends on the document and the options only."""
+        words = normalized_word_bytes(doc.text)
+        if not words:
+            return b""
+        wh = word_hashes(words)
+        sig = self.signer.signature(shingle_hashes(wh, self.ngram))
+        return fingerprint(wh) + self._buckets.pack(*band_buckets(sig, self.bands, self.rows)) + compact(sig)
+
+    def unpack(self, sketch: bytes) -> tuple[bytes, list[int], bytes]:
+        """``(fingerprint, bucket keys, stored 16-bit signature)`` of a non-empty :meth:`prepare` result."""
+        return (sketch[:_FP_BYTES], list(self._buckets.unpack_from(sketch, _FP_BYTES)),
+                sketch[_FP_BYTES + self._buckets.size:])
+
     # -- the pass ----------------------------------------------------------------------
 
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
@@ -239,17 +263,16 @@ class DedupStage(Stage):
         uf = self._uf
         assert uf is not None
         counts = self.counts
-        signer, bands, rows, ngram, cutoff = self.signer, self.bands, self.rows, self.ngram, self.cutoff
+        cutoff = self.cutoff
         for doc in docs:
             counts["documents"] += 1
-            words = normalized_word_bytes(doc.text)
-            if not words:
+            sketch = self.take_prepared(doc)
+            if not sketch:
                 counts["empty"] += 1
                 counts["kept"] += 1
                 yield doc
                 continue
-            wh = word_hashes(words)
-            fp = fingerprint(wh)
+            fp, buckets, blob = self.unpack(sketch)
             hit = index.find_exact(fp)
             if hit is not None:
                 root = uf.find(hit)
@@ -257,9 +280,7 @@ class DedupStage(Stage):
                 counts["exact_duplicates"] += 1
                 self._drop(doc, root, sim)
                 continue
-            sig = signer.signature(shingle_hashes(wh, ngram))
-            sig16 = (sig & 0xFFFF).astype(np.uint16)
-            buckets = band_buckets(sig, bands, rows)
+            sig16 = from_compact(blob)
             roots: set[int] = set()
             sigs: dict[int, np.ndarray] = {}
             for cand in index.candidates(buckets):
@@ -268,7 +289,6 @@ class DedupStage(Stage):
                     counts["candidates_verified"] += 1
                     sigs[cand.key] = cand.sig
                     roots.add(uf.find(cand.key))
-            blob = sig16.astype("<u2").tobytes()
             if not roots:
                 index.add(doc.id, fp, buckets, blob, None)
                 counts["kept"] += 1
