@@ -101,9 +101,12 @@ def is_tracking_param(name: str) -> bool:
     return n in TRACKING_PARAMS or n.startswith(TRACKING_PREFIXES)
 
 
+_URL_START = re.compile(r"^(?:https?:)?//[^\s/]+", re.IGNORECASE)  # compiled once: called per line
+
+
 def looks_like_url(value: str) -> bool:
     """True when ``value`` is an absolute http(s) or protocol-relative URL."""
-    return bool(re.match(r"^(?:https?:)?//[^\s/]+", value.strip(), re.IGNORECASE))
+    return bool(_URL_START.match(value.strip()))
 
 
 def canonical_url(value: object) -> str | None:
