@@ -81,6 +81,47 @@ def test_same_output_across_runs_and_worker_counts(tmp_path, corpus):
     assert outs[0] == outs[1] == outs[2]
 
 
+def _synthetic_corpus(path, n=1200):
+    """The benchmark's synthetic news (30 % syndicated near-duplicates) plus exact copies."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import generate
+
+    records = list(generate(n, seed=3))
+    for i in range(0, n, 97):  # exact duplicates
+        records.insert(min(len(records), i + 50), {"id": f"copy-{i}", "text": records[i]["text"]})
+    with open(path, "w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record) + "\n")
+
+
+def _counts(report_path):
+    report = json.loads(report_path.read_text())
+    stages = [{k: v for k, v in st.items() if k not in ("seconds", "docs_per_s")} for st in report["stages"]]
+    for st in stages:
+        st.get("stats", {}).pop("sign_seconds", None)
+    return report["documents"], stages
+
+
+@pytest.mark.parametrize("stages", [[], ["--stage", "dedup"], ["--skip", "metadata", "--skip", "counts"]],
+                         ids=["default", "dedup-alone", "boilerplate+dedup"])
+def test_near_duplicates_are_the_same_whatever_the_worker_count(tmp_path, stages):
+    """Signatures are computed in the workers with -w 2 (Stage.prepare), in process with -w 1: the
+    corpus, the duplicates and rejects files and every count of the report are identical."""
+    src = tmp_path / "syn.jsonl"
+    _synthetic_corpus(src)
+    outs = []
+    for i, workers in enumerate(["1", "2", "2"]):
+        out = tmp_path / f"o{i}.jsonl"
+        res = subprocess.run([sys.executable, "-m", "corpuskit", "clean", str(src), "-o", str(out), "-q",
+                              "-w", workers, *stages], capture_output=True, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr.decode()
+        side = [(tmp_path / f"o{i}.{kind}.jsonl").read_bytes() for kind in ("rejects", "duplicates")]
+        outs.append((out.read_bytes(), *side, _counts(tmp_path / f"o{i}.report.json")))
+    assert outs[0] == outs[1] == outs[2]
+    dedup = next(st for st in outs[0][3][1] if st["name"] == "dedup")["stats"]
+    assert dedup["near_duplicates"] > 100 and dedup["exact_duplicates"] >= 10
+
+
 def test_failed_run_does_not_commit_the_dedup_index(tmp_path):
     import corpuskit
     from corpuskit.manager import load_plugins

@@ -19,7 +19,7 @@ from conftest import REPO, SEEDS
 from corpuskit.context import RunContext
 from corpuskit.events import CollectingSink
 from corpuskit_plugins.dedup import DedupStage
-from corpuskit_plugins.dedup.index import IndexBusy, IndexMismatch, IndexUnavailable, SqliteIndex
+from corpuskit_plugins.dedup.index import IndexBusy, IndexMismatch, IndexUnavailable, MemoryIndex, SqliteIndex
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate
@@ -141,6 +141,49 @@ def test_file_index_bytes_per_document(tmp_path: Path) -> None:
     indexed = stage.stats()["documents"] - stage.stats()["exact_duplicates"]
     per_doc = path.stat().st_size / indexed
     assert per_doc <= 1024, f"{per_doc:.0f} bytes per document"
+
+
+# -- in memory (no path) ---------------------------------------------------------------------------
+
+
+def test_memory_and_file_indexes_agree(tmp_path: Path) -> None:
+    """The run-private in-memory index finds exactly what the SQLite file finds (kept ids,
+    duplicate records, every count), with merges of its sorted bucket arrays along the way."""
+    records = list(generate(1500, seed=5, dup_share=0.3))
+    records += [{"id": f"copy{i}", "text": records[i]["text"]} for i in range(0, 1500, 50)]  # exact copies
+
+    def docs() -> list[corpuskit.Document]:
+        return [corpuskit.Document(r["id"], r["text"]) for r in records]
+
+    saved = MemoryIndex.MERGE_MIN
+    MemoryIndex.MERGE_MIN = 2000  # merge every ~100 documents
+    try:
+        kept_mem, sink_mem, stage_mem = run(docs())
+    finally:
+        MemoryIndex.MERGE_MIN = saved
+    kept_file, sink_file, stage_file = run(docs(), index=str(tmp_path / "d.sqlite"))
+    assert kept_mem == kept_file
+    assert sink_mem.duplicates == sink_file.duplicates
+    mem, file = stage_mem.stats(), stage_file.stats()
+    assert {k: v for k, v in mem.items() if k != "index"} == {k: v for k, v in file.items() if k != "index"}
+    assert mem["near_duplicates"] > 200 and mem["exact_duplicates"] == 30
+
+
+def test_memory_index_entries() -> None:
+    index = MemoryIndex(4)
+    a = index.add("a", b"A" * 16, [1, 2, -3], b"\x01\x00\x02\x00", None)
+    b = index.add("b", b"B" * 16, [2, 5, 6], b"\x01\x00\x03\x00", a)
+    assert (a, b) == (1, 2)
+    assert index.lookup(b"A" * 16, [1, 2, -3]) == (a, [])
+    hit, cands = index.lookup(b"C" * 16, [2, 7, 8])
+    assert hit is None and [c.key for c in cands] == [a, b] and cands[1].parent == a
+    assert index.find_exact(b"B" * 16) == b and index.find_exact(b"C" * 16) is None
+    assert index.doc_id(b) == "b" and index.parent(a) is None and index.parent(99) is None
+    assert index.entry(b).sig.tolist() == [1, 3]
+    index._merge()
+    assert [c.key for c in index.candidates([-3, 6])] == [a, b] and index.count() == 2
+    with pytest.raises(KeyError):
+        index.entry(3)
 
 
 # -- Redis -----------------------------------------------------------------------------------------

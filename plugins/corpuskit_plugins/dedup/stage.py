@@ -34,10 +34,13 @@ input order, and the same input gives the same output and the same duplicate
 records on every run. A policy like "keep the longest" would need the whole input
 buffered before anything is emitted, which a streaming stage cannot do.
 
-With ``index=PATH`` the index outlives the run: a later run drops documents that
-duplicate anything indexed before, naming the earlier survivor. The index
-parameters (num_perm, seed, bands, rows, n-gram, normalisation) are stored with it
-and checked on open.
+With ``--workers N`` only :meth:`DedupStage.prepare` runs in the workers; the lookups,
+verification and cluster bookkeeping stay in one process, in input order, so the
+result does not depend on scheduling. Without ``index`` the index lives in memory
+(:class:`.index.MemoryIndex`). With ``index=PATH`` the index outlives the run: a
+later run drops documents that duplicate anything indexed before, naming the
+earlier survivor. The index parameters (num_perm, seed, bands, rows, n-gram,
+normalisation) are stored with it and checked on open.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ import numpy as np
 from corpuskit.document import Document
 from corpuskit.stage import Stage
 from corpuskit_plugins.dedup.clusters import UnionFind, pick_survivor
-from corpuskit_plugins.dedup.index import Index, RedisIndex, SqliteIndex
+from corpuskit_plugins.dedup.index import Index, MemoryIndex, RedisIndex, SqliteIndex
 from corpuskit_plugins.dedup.lsh_params import (
     DEFAULT_TARGET_RECALL,
     DEFAULT_Z,
@@ -107,7 +110,7 @@ class DedupStage(Stage):
         ≥ ``target_recall`` (0.99) at the threshold: 21 × 6 for the defaults.
     ``index`` (none)
         ``backend="file"``: path of the SQLite index kept across runs (none: a
-        temporary file deleted at the end). ``backend="redis"``: the key prefix
+        private in-memory index, gone at the end). ``backend="redis"``: the key prefix
         (default ``corpuskit:dedup``).
     ``backend`` ("file")
         ``"file"`` or ``"redis"``.
@@ -214,6 +217,8 @@ class DedupStage(Stage):
             if self.backend == "redis":
                 prefix = str(self.index_path) if self.index_path else "corpuskit:dedup"
                 index = RedisIndex(self.redis_url, prefix=prefix)
+            elif self.index_path is None:
+                index = MemoryIndex(2 * self.num_perm)
             else:
                 index = SqliteIndex(self.index_path, cache_mb=self.cache_mb)
             try:
@@ -273,7 +278,7 @@ class DedupStage(Stage):
                 yield doc
                 continue
             fp, buckets, blob = self.unpack(sketch)
-            hit = index.find_exact(fp)
+            hit, candidates = index.lookup(fp, buckets)
             if hit is not None:
                 root = uf.find(hit)
                 sim = 1.0 if root == hit else estimate_jaccard(index.entry(hit).sig, index.entry(root).sig)
@@ -283,7 +288,7 @@ class DedupStage(Stage):
             sig16 = from_compact(blob)
             roots: set[int] = set()
             sigs: dict[int, np.ndarray] = {}
-            for cand in index.candidates(buckets):
+            for cand in candidates:
                 counts["candidates_checked"] += 1
                 if estimate_jaccard(sig16, cand.sig) >= cutoff:
                     counts["candidates_verified"] += 1
