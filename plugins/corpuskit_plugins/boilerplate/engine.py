@@ -15,7 +15,7 @@ from typing import Any
 from .blocks import BLOCK_RULES, BlockRule, Drops
 from .features import DocView, split_lines
 from .furniture import FurnitureCounter
-from .rules import BUILTIN_RULES, MODES, RULE_LEVELS, Rule
+from .rules import ALL_GATES, BUILTIN_RULES, MODES, RULE_LEVELS, Rule, line_gates
 
 
 @dataclass(slots=True)
@@ -64,6 +64,12 @@ class Cleaner:
         ]
         self.furniture = furniture
         big = 1 << 62
+        # rules that declare their candidate lines (rules.only_at) get one bit each
+        self._candidates = [
+            (1 << j, fn.candidates)  # type: ignore[attr-defined]
+            for j, fn in enumerate(fn for _name, fn in self.rules if hasattr(fn, "candidates"))
+        ]
+        bits = iter(bit for bit, _cand in self._candidates)
         self._gated = [
             (
                 name,
@@ -73,37 +79,55 @@ class Cleaner:
                 getattr(fn, "short", 0),
                 getattr(fn, "first", big),
                 getattr(fn, "last", big),
+                next(bits) if hasattr(fn, "candidates") else 0,
+                getattr(fn, "gate_bit", 0),
             )
             for name, fn in self.rules
         ]
         # bucket k holds the rules whose limit is >= limits[k] (lines up to that length)
         self._limits = sorted({g[2] for g in self._gated})
         self._buckets = [
-            tuple((g[0], g[1], g[3], g[4], g[5], g[6]) for g in self._gated if g[2] >= lim)
+            tuple((g[0], g[1], g[3], g[4], g[5], g[6], g[7], g[8]) for g in self._gated if g[2] >= lim)
             for lim in self._limits
         ] + [()]
         triggers = {t for g in self._gated for t in g[3]}
         self._word_triggers = frozenset(t for t in triggers if t.replace("-", "").isalnum())
         self._char_triggers = tuple(sorted(triggers - self._word_triggers))
         self._gated_bucket = [any(c[2] for c in b) for b in self._buckets]
+        # buckets with a rule that has a first-word gate (rules.gated): compute line_gates
+        self._word_gated = [any(c[7] for c in b) for b in self._buckets]
         # n_chars > short[j] exactly when j < bisect_left(self._shorts, n_chars)
         self._shorts = sorted({g[4] for g in self._gated})
         # likewise for the position gates: index <= first, lines from the end <= last
         self._firsts = sorted({g[5] for g in self._gated})
         self._lasts = sorted({g[6] for g in self._gated})
-        #: (bucket, short class, first class, last class, trigger hits) -> the rules to call,
-        #: in order (a bounded memo)
-        self._runnable: dict[tuple[int, int, int, int, frozenset[str]], tuple[tuple[str, Rule], ...]] = {}
+        #: (bucket, short class, first class, last class, trigger hits, candidate bits, gate
+        #: bits) -> the rules to call, in order (a bounded memo)
+        self._runnable: dict[tuple[int, int, int, int, frozenset[str], int, int],
+                             tuple[tuple[str, Rule], ...]] = {}
 
     def _select(self, k: int, n_chars: int, index: int, from_end: int,
-                hits: frozenset[str]) -> tuple[tuple[str, Rule], ...]:
-        """The rules of bucket ``k`` whose gates admit the line (length, position, trigger ``hits``)."""
+                hits: frozenset[str], admitted: int, gates: int) -> tuple[tuple[str, Rule], ...]:
+        """The rules of bucket ``k`` whose gates admit the line (length, position, trigger
+        ``hits``, for rules with candidate lines the ``admitted`` bits, for rules with a
+        first-word gate the line's ``gates`` bits)."""
         return tuple(
             (name, rule)
-            for name, rule, triggers, short, first, last in self._buckets[k]
-            if index <= first and from_end <= last
+            for name, rule, triggers, short, first, last, bit, gate in self._buckets[k]
+            if index <= first and from_end <= last and (not bit or admitted & bit)
+            and (not gate or gates & gate)
             and not (triggers and n_chars > short and (not hits or hits.isdisjoint(triggers)))
         )
+
+    def _admitted(self, view: DocView) -> list[int] | None:
+        """Per line, the bits of the candidate-gated rules that may fire on it (``None``: no such rule)."""
+        if not self._candidates:
+            return None
+        admitted = [0] * len(view)
+        for bit, candidates in self._candidates:
+            for i in candidates(view):
+                admitted[i] |= bit
+        return admitted
 
     def decide(
         self,
@@ -122,10 +146,12 @@ class Cleaner:
         drops: Drops = [None] * len(view)
         words, chars = self._word_triggers, self._char_triggers
         limits, gated, shorts = self._limits, self._gated_bucket, self._shorts
+        word_gated = self._word_gated
         firsts, lasts = self._firsts, self._lasts
         memo = self._runnable
         none: frozenset[str] = frozenset()
         n = len(view)
+        admitted = self._admitted(view)
         for i, f in enumerate(view.features):
             n_chars = f.n_chars
             # the rules whose length limit admits this line, in registry order
@@ -140,12 +166,15 @@ class Cleaner:
                 found = frozenset(hits) if hits else none
             else:
                 found = none
-            key = (k, bisect_left(shorts, n_chars), bisect_left(firsts, i), bisect_left(lasts, n - i), found)
+            bits = admitted[i] if admitted is not None else 0
+            gates = line_gates(f) if word_gated[k] else ALL_GATES
+            key = (k, bisect_left(shorts, n_chars), bisect_left(firsts, i), bisect_left(lasts, n - i), found,
+                   bits, gates)
             runnable = memo.get(key)
             if runnable is None:
                 if len(memo) >= 20_000:
                     memo.clear()
-                runnable = memo[key] = self._select(k, n_chars, i, n - i, found)
+                runnable = memo[key] = self._select(k, n_chars, i, n - i, found, bits, gates)
             if not runnable:
                 continue
             line = view.line(i)

@@ -13,7 +13,7 @@ lines, byline/date residue, newsletter and cookie prompts, author blurbs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from corpuskit import Line
 
@@ -111,6 +111,22 @@ def max_chars(
     return mark
 
 
+def only_at(candidates: Callable[[DocView], Iterable[int]]) -> Callable[[Rule], Rule]:
+    """Declare the only lines of a document on which a rule can fire.
+
+    ``candidates(view)`` returns the indices of those lines (computed once per
+    document, e.g. from memoised per-document flags); the engine then calls the rule on
+    no other line. Like :func:`max_chars` this only keeps the stage fast: the rule still
+    checks its own conditions.
+    """
+
+    def mark(rule: Rule) -> Rule:
+        rule.candidates = candidates  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
 _MARK_START = frozenset("0123456789•·▪►■◦*–-")
 
 
@@ -201,6 +217,29 @@ def _flags(line: Line) -> tuple[list[bool], list[bool]]:
     return credits, names
 
 
+def _credit_lines(view: DocView) -> list[int]:
+    """photo-credit fires only on a credit line."""
+    return [i for i, hit in enumerate(_credit_flags(view)) if hit]
+
+
+def _name_lines(view: DocView) -> list[int]:
+    """credit-name fires only on a bare name with at least two lines above it."""
+    return [i for i, hit in enumerate(_name_flags(view)) if hit and i > 1]
+
+
+def _next_to_credit(view: DocView) -> list[int]:
+    """caption-near-credit fires only next to a credit line, or just above a bare name."""
+    credits = _credit_flags(view)
+    if not any(credits) and not any(_name_flags(view)):
+        return []
+    names = _name_flags(view)
+    n = len(credits)
+    return [
+        i for i in range(n)
+        if (i > 0 and credits[i - 1]) or (i + 1 < n and (credits[i + 1] or names[i + 1]))
+    ]
+
+
 def _neighbour_is_credit(line: Line) -> bool:
     credits, names = _flags(line)
     for off in (-1, 1):
@@ -249,9 +288,126 @@ _MEDIA_TRIGGERS = (
 
 
 # ---------------------------------------------------------------------------------
+# first-word gates: on a short line, which rules can fire at all (computed once per line)
+
+GATE_SLIDESHOW, GATE_PROMO_LINK, GATE_PROMO_HEADER, GATE_WIDGET, GATE_BYLINE, GATE_AD = (
+    1 << j for j in range(6)
+)
+ALL_GATES = (1 << 6) - 1
+
+
+def gated(bit: int) -> Callable[[Rule], Rule]:
+    """Declare the rule's bit in :func:`line_gates`: on lines whose gate bits lack it, it cannot fire."""
+
+    def mark(rule: Rule) -> Rule:
+        rule.gate_bit = bit  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
+# The first words of each gated rule's anchored expressions (lower case; the expressions
+# are case-insensitive). A line can only match one of them when its lower-cased start (or
+# its core's, after a list marker) begins with one of these words.
+_GATE_WORDS: dict[int, tuple[str, ...]] = {
+    # _SLIDESHOW and _EDITORS_NOTE on the core ("\d": _SLIDESHOW's "^\d+ of \d+")
+    GATE_SLIDESHOW: (
+        "photo", "image", "picture", "gal", "slide", "foto", "bild", "video", "view", "open", "launch", "see",
+        "browse", "enlarge", "expand", "hide", "show", "toggle", "prev", "next", "editor", *"0123456789",
+    ),
+    # _PROMO_PREFIX, _PROMO_ARROW, _FILED_UNDER and _CAPS_KICKER on the core
+    GATE_PROMO_LINK: (
+        "more", "stor", "video", "watch", "listen", "audio", "podcast", "related", "read", "see", "also",
+        "recommended", "click", "don", "must", "trending", "editor", "top", "sponsored", "advertisement",
+        "quiz", "transcript", "next", "prev", "up", "lesen", "mehr", "auch", "weiterlesen", "lire", "à",
+        "voir", "lee", "leer", "te", "ver", "vea", "mira", "filed", "posted", "tag", "categor", "leia",
+        "veja", "leggi", "czytaj", "zobacz", "continue", "photo",
+    ),
+    # _FEATURED_ON on the text
+    GATE_PROMO_HEADER: ("featured", "more", "latest", "top", "most", "also"),
+    # _WIDGET and _SOCIAL on the core (their digit and "[.,]" openings included)
+    GATE_WIDGET: (
+        "vote", "comment", "share", "like", "kommentare", "comentarios", "discuss", "reply", "report", "flag",
+        "reading", "lesezeit", "thanks", "watch", "facebook", "twitter", "linkedin", "whatsapp", "pinterest",
+        "reddit", "email", "e-mail", "print", "copy", "messenger", "telegram", "flipboard", "instagram",
+        "youtube", "tiktok", "x", "mail", "xing", "threads", "bluesky", "sms", ".", ",", *"0123456789",
+    ),
+    # _BYLINE_RESIDUE and _BY_NAME on the text (_TIMESTAMP: see line_gates)
+    GATE_BYLINE: (
+        "by", "von", "por", "par", "di", "de", "przez", "door", "and", "und", "with", "mit", "con", "avec",
+        "posted", "written", "published", "updated", "last", "veröffentlicht", "aktualisiert", "publicado",
+        "actualizado", "publié", "mis à jour",
+    ),
+    # _AD_OFFER on the text
+    GATE_AD: (
+        "find", "compare", "get", "book", "shop", "buy", "see", "check", "sponsored", "ad", "anzeige",
+        "werbung", "publicidad", "publicité",
+    ),
+}
+_ON_CORE = GATE_SLIDESHOW | GATE_PROMO_LINK | GATE_WIDGET
+
+
+def _prefix_table(size: int) -> dict[str, int]:
+    """First ``size`` characters of a gate word -> the bits of the rules that have it."""
+    table: dict[str, int] = {}
+    for bit, words in _GATE_WORDS.items():
+        for w in words:
+            if len(w) >= size if size > 1 else len(w) == 1:
+                table[w[:size]] = table.get(w[:size], 0) | bit
+    return table
+
+
+_BY_FIRST1 = _prefix_table(1)  # one-character words ("x", "à", digits)
+_BY_FIRST2 = _prefix_table(2)
+_SLIDESHOW_KEYS_LOW = re.compile("slideshow|loading|click to|graphic content|buttons above").search
+_ANY_DIGIT = re.compile(r"\d").search
+_WIDGET_SEPARATORS = ("/", "›", ">", "·")
+
+
+def _word_bits(low: str) -> int:
+    """The gate bits of the rules whose first words ``low`` (a lower-cased line) may begin with."""
+    head = low[:2]
+    if not head.isascii():
+        # lower() and the expressions' case-insensitive matching may disagree here
+        # ("ſ", "ı" match "s", "i"; "İ" lower-cases to two characters): no gate
+        return ALL_GATES
+    return _BY_FIRST1.get(head[:1], 0) | _BY_FIRST2.get(head, 0)
+
+
+def line_gates(feat: LineFeatures) -> int:
+    """The bits of the gated rules (:func:`gated`) that can fire on the line.
+
+    Each bit stands for a necessary condition of one rule, checked with string operations
+    instead of the rule's regular expressions: its expressions' first words (see
+    ``_GATE_WORDS``), plus the unanchored ways it can fire (a slideshow key anywhere, a
+    digit for a date stamp, a widget line's non-word start, "… ago", ".tld" end or list
+    separator). A cleared bit means the rule's expressions cannot match.
+    """
+    low = feat.low
+    bits = _word_bits(low)
+    text = feat.text
+    core = feat.core
+    if core is not text:
+        bits |= _word_bits(core.lower().replace("’", "'")) & _ON_CORE
+    if not bits & GATE_SLIDESHOW and _SLIDESHOW_KEYS_LOW(low):
+        bits |= GATE_SLIDESHOW
+    if not bits & GATE_BYLINE and _ANY_DIGIT(text):
+        bits |= GATE_BYLINE
+    if not bits & GATE_WIDGET and (
+        not text[:1].isalnum()  # _NO_WORDS
+        or low.endswith("ago")  # _WIDGET's "... 7 hours ago"
+        or ("." in low and low.rpartition(".")[2].isalpha())  # _DOMAIN_ONLY's ".com"
+        or any(sep in low for sep in _WIDGET_SEPARATORS)  # a separated list
+    ):
+        bits |= GATE_WIDGET
+    return bits
+
+
+# ---------------------------------------------------------------------------------
 # photo credits and captions
 
 
+@only_at(_credit_lines)
 @max_chars(90)
 def photo_credit(line: Line) -> str | None:
     """A photo credit line: "Karim Kadim / AP", "Photo: Getty Images", "AFP/File", "(Reuters)"."""
@@ -290,6 +446,7 @@ def caption_fragment(line: Line) -> str | None:
     return None
 
 
+@only_at(_name_lines)
 @max_chars(40)
 def credit_name(line: Line) -> str | None:
     """A lone name right after a picture caption: the photographer's credit."""
@@ -305,6 +462,7 @@ def credit_name(line: Line) -> str | None:
     return None
 
 
+@only_at(_next_to_credit)
 @max_chars(700)
 def caption_near_credit(line: Line) -> str | None:
     """A caption next to a credit line: a picture description or a short label."""
@@ -353,6 +511,7 @@ _SLIDESHOW = re.compile(
 _EDITORS_NOTE = re.compile(r"^editor'?’?s note:?$", re.I)
 
 
+@gated(GATE_SLIDESHOW)
 @max_chars(400, triggers=("slideshow", "loading", "click", "graphic", "buttons"), short=60)
 def slideshow_residue(line: Line) -> str | None:
     """Slideshow and gallery residue: "Back to slideshow navigation", "loading photos...", "Image:"."""
@@ -452,6 +611,7 @@ _PROMO_TRIGGERS = (
 )
 
 
+@gated(GATE_PROMO_LINK)
 @max_chars(250, triggers=_PROMO_TRIGGERS)
 def promo_link(line: Line) -> str | None:
     """A promo or related link: "More from X: …", "Story: …", "Video: …", "Read more »", "Filed under X"."""
@@ -486,6 +646,7 @@ _FEATURED_ON = re.compile(
 )
 
 
+@gated(GATE_PROMO_HEADER)
 @max_chars(60)
 def promo_header(line: Line) -> str | None:
     """A header that opens a teaser list: "Featured on X", "More from X", "Most popular"."""
@@ -570,6 +731,7 @@ _DOMAIN_ONLY = re.compile(
 )
 
 
+@gated(GATE_WIDGET)
 @max_chars(80)
 def widget_residue(line: Line) -> str | None:
     """Share/comment counters, "votes comments", "Discuss:", "5 min read", "7 hours ago", lone symbols."""
@@ -659,6 +821,7 @@ _TIMESTAMP = re.compile(
 _BY_NAME = re.compile(r"^(?:by|von|por|par|door|przez)\s*:?\s+[A-ZÀ-Ý][^!?,;:]{1,60}$", re.I)
 
 
+@gated(GATE_BYLINE)
 @max_chars(80)
 def byline_residue(line: Line) -> str | None:
     """Residue of bylines and datelines: a lone "By", "By JANE DOE", "Updated:", a bare date stamp."""
@@ -765,6 +928,7 @@ _AD_OFFER = re.compile(
 )
 
 
+@gated(GATE_AD)
 @max_chars(120)
 def ad_offer(line: Line) -> str | None:
     """Advertising lines: "Find best hotel offers", "Sponsored: …"."""

@@ -1,0 +1,123 @@
+"""The engine's shortcuts never change a decision.
+
+The engine skips built-in rules on lines where they provably cannot fire (first-word
+gates, candidate lines, memoised label keys). These tests call every gated rule
+directly on many lines, boilerplate-like and not, and check that whenever a rule fires
+the shortcut would have let it run; and that third-party rules still see every line.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from corpuskit import Line
+from corpuskit_plugins.boilerplate import Cleaner, builtin_rules
+from corpuskit_plugins.boilerplate.features import DocView, label_key, split_lines
+from corpuskit_plugins.boilerplate.rules import ALL_GATES, BUILTIN_RULES, line_gates
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# lines that some gated rule fires on (invented), varied below in case and list markers
+BOILERPLATE = """Photo: Getty Images
+Karim Kadim / AP
+Jane Roe
+(Reuters)
+Back to slideshow navigation
+Image 3 of 12
+Editor's note:
+Gallery
+View the full gallery
+More from Harbour News: Storm closes bridge
+Read more »
+Filed under Weather
+PREVIOUS Council votes on barrier
+Featured on Harbour News
+More from Harbour News
+12 comments
+Share on Facebook
+Facebook Twitter Email
+harbournews.com
+Home / News / Politics
+7 hours ago
+5 min read
+...
+By
+By JANE ROE
+Updated:
+Posted on March 3, 2024
+03.03.2024 10:15
+Sponsored: Find the best hotel offers
+Find the best hotel offers
+Jane Roe, speaking at a conference in May
+Loading photos...
+click to enlarge the image
+Thanks for signing up!
+Reading time: 4 min"""
+
+
+def _variants(line: str) -> list[str]:
+    return [line, line.upper(), line.lower(), line.title(), f"• {line}", f"1. {line}", f"- {line.upper()}"]
+
+
+def _documents() -> list[list[str]]:
+    docs = []
+    for path in sorted(SEEDS.iterdir())[:40]:
+        docs.append(split_lines(path.read_text(encoding="utf-8")))
+    extra = [v for line in BOILERPLATE.splitlines() for v in _variants(line)]
+    rng = random.Random(7)
+    for _ in range(30):
+        docs.append([*rng.sample(extra, 12), "Jane Roe is a freelance writer who covers the harbour."])
+    return docs
+
+
+def test_gated_rules_fire_only_where_the_engine_runs_them() -> None:
+    fired = 0
+    for lines in _documents():
+        view = DocView(lines, {"title": lines[0]})
+        for name, (rule, _level) in BUILTIN_RULES.items():
+            bit = getattr(rule, "gate_bit", 0)
+            candidates = getattr(rule, "candidates", None)
+            if not bit and candidates is None:
+                continue
+            allowed = set(candidates(view)) if candidates is not None else None
+            for i, f in enumerate(view.features):
+                if not rule(view.line(i)):
+                    continue
+                fired += 1
+                assert not bit or line_gates(f) & bit, (name, view.lines[i])
+                assert allowed is None or i in allowed, (name, view.lines[i])
+    assert fired > 50  # the check is not vacuous
+
+
+def test_gates_are_off_for_non_ascii_starts() -> None:
+    view = DocView(["ſponsored: x", "ılike 3", "İmage 1 of 5"])
+    assert all(line_gates(f) == ALL_GATES for f in view.features)
+
+
+def test_third_party_rule_sees_every_line() -> None:
+    seen: list[int] = []
+
+    def spy(line: Line) -> None:
+        seen.append(line.index)
+
+    prose = [f"Paragraph {k} of the article says what the council decided, and why it matters." for k in range(8)]
+    text = "\n".join([*prose[:4], *BOILERPLATE.splitlines(), *prose[4:], "World", "Search all"])
+    cleaner = Cleaner([*builtin_rules(), ("spy", spy)], "aggressive")
+    decisions = cleaner.decide(text)
+    # the spy runs last: it sees every line that no built-in line rule dropped first
+    blocks = ("promo-block", "menu-run", "main-content")
+    assert seen == [d.index for d in decisions if d.keep or d.rule in blocks]
+    assert len(seen) > 5
+
+
+def test_label_key_matches_the_regex_definition() -> None:
+    strip = re.compile(r"[\s:»›>…|.!?-]+$")
+    lead = re.compile(r"^[\s«‹<|•·-]+")
+    alphabet = list(" \t\u00a0\u2003\u3000\x1c«‹<|•·-:»›>….!?ab’'")
+    rng = random.Random(3)
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        low = s.lower().replace("’", "'")
+        assert label_key(low) == strip.sub("", lead.sub("", low)).strip(), repr(s)
