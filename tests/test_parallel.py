@@ -1,0 +1,145 @@
+"""Worker segments: Stage.prepare runs in the workers for the stage that asked for it, the
+result travels with the document and never reaches the output, and -w 1 / -w 2 agree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import corpuskit
+from conftest import read_jsonl
+from corpuskit.document import Document, Source
+from corpuskit.manager import load_plugins
+from corpuskit.parallel import ParallelSegment, _pack, _unpack, plan
+from corpuskit.run import OutputPaths, RunOptions, run_clean
+from corpuskit.stage import prepares
+
+
+class Upper(corpuskit.Stage):
+    """Per document: upper-case the text."""
+
+    name = "upper"
+    order = 10
+
+    def process_document(self, doc: Document) -> Document:
+        doc.text = doc.text.upper()
+        return doc
+
+
+class FirstOfLength(corpuskit.Stage):
+    """Across documents: keep the first document of each text length; the length and the
+    process that measured it come from :meth:`prepare`."""
+
+    name = "first-of-length"
+    order = 20
+    per_document = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prepared_in: set[int] = set()
+
+    def prepare(self, doc: Document) -> tuple[int, int]:
+        return len(doc.text), os.getpid()
+
+    def process(self, docs: Any) -> Any:
+        seen: dict[int, str] = {}
+        for doc in docs:
+            length, pid = self.take_prepared(doc)
+            assert doc.prepared is None
+            assert length == len(doc.text)  # prepared after Upper ran
+            self.prepared_in.add(pid)
+            if length in seen:
+                self.duplicate(doc, of=seen[length], similarity=1.0)
+                continue
+            seen[length] = doc.id
+            yield doc
+
+
+class Passthrough(corpuskit.Stage):
+    """Across documents, without prepare (third-party stages written before the hook)."""
+
+    name = "passthrough"
+    order = 30
+    per_document = False
+
+    def process(self, docs: Any) -> Any:
+        yield from docs
+
+
+class Plugin:
+    @corpuskit.hookimpl
+    def corpuskit_register_stages(self, register: Any) -> None:
+        register(Upper)
+        register(FirstOfLength)
+        register(Passthrough)
+
+
+def _plugins() -> Any:
+    return load_plugins(only=["readers", "writers"], extra=[Plugin()])
+
+
+def test_prepare_is_detected_only_where_it_is_overridden() -> None:
+    assert prepares(FirstOfLength())
+    assert not prepares(Passthrough()) and not prepares(Upper())
+
+
+def test_plan_runs_prepare_in_the_segment_before_or_in_one_of_its_own() -> None:
+    plugins = _plugins()
+    up, first, through = Upper(), FirstOfLength(), Passthrough()
+    out = plan([up, first, through], plugins, {}, 2)
+    assert [type(s) for s in out] == [ParallelSegment, FirstOfLength, Passthrough]
+    assert out[0].stages == [up] and out[0].prepare_for is first  # type: ignore[attr-defined]
+    out = plan([through, first], plugins, {}, 2)
+    assert [type(s) for s in out] == [Passthrough, ParallelSegment, FirstOfLength]
+    assert out[1].stages == [] and out[1].prepare_for is first  # type: ignore[attr-defined]
+    assert out[1].stage_stats() == []  # type: ignore[attr-defined]
+    assert plan([up, through], plugins, {}, 2)[0].prepare_for is None  # type: ignore[attr-defined]
+    assert plan([up, first], plugins, {}, 1) == [up, first]
+
+
+def test_documents_cross_the_process_boundary_unchanged() -> None:
+    class Mine(Document):
+        __slots__ = ()
+
+    docs = [Document("a", "x", {"k": [1]}, Source("p", 3, "jsonl"), {"s": b"1"}), Document("b", "y"),
+            Mine("c", "z")]
+    back = [_unpack(_pack(d)) for d in docs]
+    assert back == docs and [d.prepared for d in back] == [{"s": b"1"}, None, None]
+    assert type(back[2]) is Mine and back[0].source == Source("p", 3, "jsonl")
+
+
+def _run(tmp_path: Path, texts: list[str], stages: list[str], workers: int, name: str) -> Any:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(f'{{"id": "d{i}", "text": "{t}"}}\n' for i, t in enumerate(texts)))
+    paths = OutputPaths.beside(str(tmp_path / f"{name}.jsonl"))
+    plugins = _plugins()
+    report = run_clean([str(corpus)], paths, plugins, RunOptions(stages=stages, workers=workers))
+    return report, read_jsonl(Path(paths.output)), read_jsonl(paths.duplicates)
+
+
+def test_prepared_results_travel_from_the_workers_and_never_reach_the_output(tmp_path: Path,
+                                                                              monkeypatch: Any) -> None:
+    texts = [f"doc {'x' * (i % 37)}" for i in range(700)]
+    seen_pids: dict[int, set[int]] = {}
+    original = FirstOfLength.process
+
+    def spy(self: FirstOfLength, docs: Any) -> Any:
+        yield from original(self, docs)
+        seen_pids[id(self)] = self.prepared_in
+
+    monkeypatch.setattr(FirstOfLength, "process", spy)
+    runs = {}
+    for stages in (["upper", "first-of-length", "passthrough"], ["passthrough", "first-of-length"]):
+        for workers in (1, 2):
+            seen_pids.clear()
+            report, out, dups = _run(tmp_path, texts, stages, workers, f"{len(stages)}w{workers}")
+            [pids] = seen_pids.values()
+            if workers == 1:
+                assert pids == {os.getpid()}
+            else:
+                assert os.getpid() not in pids and len(pids) >= 1
+            assert all(set(r) == {"id", "text", "metadata"} for r in out)
+            runs[(len(stages), workers)] = (out, dups, report.kept, report.duplicates)
+    assert runs[(3, 1)] == runs[(3, 2)] and runs[(2, 1)] == runs[(2, 2)]
+    assert runs[(3, 1)][2] == 37 and runs[(3, 1)][3] == 700 - 37
