@@ -29,6 +29,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from corpuskit_plugins.metadata.bylines import canonical_agency, normalize_authors, split_agencies
@@ -172,9 +173,13 @@ _HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,12}", re.IGNORECASE)
 _NESTED = ("metadata", "meta", "meta_data", "attributes", "properties")
 
 
+_KEY_SEP = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=4096)  # the same few field names come with every record
 def normalize_key(name: str) -> str:
     """``"pubDate"`` → ``"pubdate"``, ``"og:title"`` → ``"og_title"``."""
-    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+    return _KEY_SEP.sub("_", name.lower()).strip("_")
 
 
 @dataclass(slots=True)
@@ -207,7 +212,7 @@ def _flatten(raw: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
     for key, value in raw.items():
         flat.setdefault(normalize_key(str(key)), (str(key), value))
     for key, value in raw.items():
-        if normalize_key(str(key)) in _NESTED and isinstance(value, Mapping):
+        if isinstance(value, Mapping) and normalize_key(str(key)) in _NESTED:
             for k2, v2 in value.items():
                 flat.setdefault(normalize_key(str(k2)), (f"{key}.{k2}", v2))
     return flat

@@ -13,6 +13,7 @@ accepted; anything else gives ``None`` — a scheme is never guessed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 #: Exact query parameter names removed (case-insensitive).
@@ -92,6 +93,7 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "piwik_", "matomo_", "hmb_", "ga_")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_WHITESPACE = re.compile(r"\s")
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
 
 
@@ -113,10 +115,15 @@ def canonical_url(value: object) -> str | None:
     """Return the canonical form of an http(s) URL, or ``None`` when it is not one."""
     if not isinstance(value, str):
         return None
+    return _canonical_url(value)
+
+
+@lru_cache(maxsize=1024)  # one record's URL is canonicalized several times (url, domain, title names)
+def _canonical_url(value: str) -> str | None:
     raw = value.strip()
     if raw.startswith("//"):
         raw = "https:" + raw
-    if any(c.isspace() for c in raw):
+    if _WHITESPACE.search(raw):  # \s is str.isspace: one scan in C, not a generator per character
         return None
     try:
         parts = urlsplit(raw)
