@@ -133,6 +133,16 @@ def _worker_batch(batch: list[Packed]) -> BatchResult:
     return [_pack(d) for d in docs], events, counts, prepare_seconds
 
 
+def _worker_prepare(batch: list[Packed]) -> tuple[list[Any], float]:
+    """A segment with no stages: only the ``prepare`` results travel back, not the documents."""
+    assert _WORKER is not None, "worker not initialised"
+    _, preparer, _ = _WORKER
+    assert preparer is not None
+    start = time.perf_counter()
+    values = [preparer.prepare(_unpack(d)) for d in batch]
+    return values, time.perf_counter() - start
+
+
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
     it = iter(docs)
     while batch := list(islice(it, size)):
@@ -149,7 +159,7 @@ class ParallelSegment(Stage):
     per_document = True
 
     def __init__(self, stages: Sequence[Stage], plugins: Plugins, options: dict[str, dict[str, Any]],
-                 workers: int, batch_size: int = BATCH_SIZE, prepare_for: Stage | None = None) -> None:
+                 workers: int, batch_size: int | None = None, prepare_for: Stage | None = None) -> None:
         super().__init__()
         self.stages = list(stages)
         self.prepare_for = prepare_for
@@ -159,7 +169,7 @@ class ParallelSegment(Stage):
         named = [*self.stages, *([prepare_for] if prepare_for else [])]
         self.options = {s.name: options.get(s.name, {}) for s in named}
         self.workers = workers
-        self.batch_size = batch_size
+        self.batch_size = batch_size or BATCH_SIZE
         self.totals = [StageStats(s.name) for s in self.stages]
         #: Worker seconds spent in ``prepare_for.prepare`` (summed over workers).
         self.prepare_seconds = 0.0
@@ -178,23 +188,35 @@ class ParallelSegment(Stage):
         self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker,
                                         initargs=(self.plugins.spec, names, self.options, self.config,
                                                   prepare))
-        pending: deque[Future[Any]] = deque()
+        pending: deque[tuple[list[Document], Future[Any]]] = deque()
         batches = _batches(docs, self.batch_size)
+        task = _worker_batch if self.stages else _worker_prepare
         try:
             for batch in batches:
-                pending.append(self.pool.submit(_worker_batch, [_pack(d) for d in batch]))
+                pending.append((batch, self.pool.submit(task, [_pack(d) for d in batch])))
                 if len(pending) >= 2 * self.workers:
-                    yield from self._collect(pending.popleft().result())
+                    yield from self._collect(*pending.popleft())
             while pending:
-                yield from self._collect(pending.popleft().result())
+                yield from self._collect(*pending.popleft())
         finally:
-            for fut in pending:
+            for _, fut in pending:
                 fut.cancel()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def _collect(self, result: BatchResult) -> list[Document]:
-        docs, events, counts, prepare_seconds = result
+    def _collect(self, batch: list[Document], future: Future[Any]) -> list[Document]:
+        if not self.stages:  # prepare only: attach the results to the documents sent
+            assert self.prepare_for is not None
+            values, seconds = future.result()
+            self.prepare_seconds += seconds
+            name = self.prepare_for.name
+            for doc, value in zip(batch, values, strict=True):
+                if doc.prepared is None:
+                    doc.prepared = {name: value}
+                else:
+                    doc.prepared[name] = value
+            return batch
+        docs, events, counts, prepare_seconds = future.result()
         self.prepare_seconds += prepare_seconds
         for kind, doc, info in events:
             if kind == "reject":

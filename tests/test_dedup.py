@@ -110,6 +110,13 @@ def test_signature_is_bit_exact_with_datasketch() -> None:
         float(np.mean(ours == other)))
 
 
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 12345)])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    ref = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    ours = Signer(num_perm, seed)._permutations
+    assert ours.dtype == np.asarray(ref).dtype and np.array_equal(ours, ref)
+
+
 def test_long_documents_are_chunked_identically() -> None:
     rng = np.random.default_rng(3)
     shingles = rng.integers(0, 2**32, 10_000, dtype=np.uint64).astype(np.uint32)

@@ -37,6 +37,16 @@ def fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> _U32(16))
 
 
+def affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
+    """``MinHash(num_perm, seed, scheme="affine32").permutations`` of datasketch 2.x, computed
+    the same way (odd ``a``, any ``b``, from ``RandomState(seed)``) without importing
+    datasketch, which pulls in scipy (~1.5 s at every start)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
+
+
 class Signer:
     """Computes ``num_perm``-value MinHash signatures of arrays of 32-bit shingle hashes."""
 
@@ -45,11 +55,9 @@ class Signer:
             raise ValueError(f"num_perm must be at least 2, got {num_perm}")
         self.num_perm = num_perm
         self.seed = seed
-        from datasketch import MinHash  # imported here: datasketch pulls in scipy (~1.5 s at startup)
-
-        perms = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-        self._a = np.asarray(perms[0], dtype=np.uint32)
-        self._b = np.asarray(perms[1], dtype=np.uint32)
+        perms = affine32_permutations(num_perm, seed)
+        self._a = perms[0]
+        self._b = perms[1]
         self._permutations = perms
 
     def signature(self, shingles: np.ndarray) -> np.ndarray:
