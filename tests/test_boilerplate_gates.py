@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from corpuskit import Line
-from corpuskit_plugins.boilerplate import Cleaner, builtin_rules
+from corpuskit_plugins.boilerplate import Cleaner, builtin_rules, rules
 from corpuskit_plugins.boilerplate.features import DocView, label_key, split_lines
 from corpuskit_plugins.boilerplate.rules import ALL_GATES, BUILTIN_RULES, line_gates
 
@@ -89,6 +89,12 @@ def test_gated_rules_fire_only_where_the_engine_runs_them() -> None:
                 assert not bit or line_gates(f) & bit, (name, view.lines[i])
                 assert allowed is None or i in allowed, (name, view.lines[i])
     assert fired > 50  # the check is not vacuous
+
+
+def test_unscanned_long_lines_are_beyond_the_scanned_rules() -> None:
+    assert rules.byline_residue.max_chars <= rules._UNGATED_ABOVE  # type: ignore[attr-defined]
+    assert rules.widget_residue.max_chars <= rules._UNGATED_ABOVE  # type: ignore[attr-defined]
+    assert rules.slideshow_residue.short <= rules._UNGATED_ABOVE  # type: ignore[attr-defined]
 
 
 def test_gates_are_off_for_non_ascii_starts() -> None:

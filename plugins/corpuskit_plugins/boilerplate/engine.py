@@ -7,6 +7,7 @@ it, so what ``explain`` prints is exactly what the stage does.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -93,6 +94,8 @@ class Cleaner:
         triggers = {t for g in self._gated for t in g[3]}
         self._word_triggers = frozenset(t for t in triggers if t.replace("-", "").isalnum())
         self._char_triggers = tuple(sorted(triggers - self._word_triggers))
+        # a line without any character trigger needs no per-trigger test
+        self._any_char = re.compile("|".join(map(re.escape, self._char_triggers)) or "(?!)").search
         self._gated_bucket = [any(c[2] for c in b) for b in self._buckets]
         # buckets with a rule that has a first-word gate (rules.gated): compute line_gates
         self._word_gated = [any(c[7] for c in b) for b in self._buckets]
@@ -147,6 +150,7 @@ class Cleaner:
         words, chars = self._word_triggers, self._char_triggers
         limits, gated, shorts = self._limits, self._gated_bucket, self._shorts
         word_gated = self._word_gated
+        any_char = self._any_char
         firsts, lasts = self._firsts, self._lasts
         memo = self._runnable
         none: frozenset[str] = frozenset()
@@ -160,9 +164,10 @@ class Cleaner:
                 # trigger words/characters present: rules gated on absent triggers are skipped
                 hits = f.tokens & words
                 low = f.low
-                for c in chars:
-                    if c in low:
-                        hits.add(c)
+                if any_char(low):  # most lines hold none of the character triggers
+                    for c in chars:
+                        if c in low:
+                            hits.add(c)
                 found = frozenset(hits) if hits else none
             else:
                 found = none

@@ -290,10 +290,10 @@ _MEDIA_TRIGGERS = (
 # ---------------------------------------------------------------------------------
 # first-word gates: on a short line, which rules can fire at all (computed once per line)
 
-GATE_SLIDESHOW, GATE_PROMO_LINK, GATE_PROMO_HEADER, GATE_WIDGET, GATE_BYLINE, GATE_AD = (
-    1 << j for j in range(6)
-)
-ALL_GATES = (1 << 6) - 1
+# one bit per gated rule
+GATE_SLIDESHOW, GATE_PROMO_LINK, GATE_PROMO_HEADER, GATE_WIDGET = 1, 2, 4, 8
+GATE_BYLINE, GATE_AD, GATE_LABEL, GATE_FRAGMENT = 16, 32, 64, 128
+ALL_GATES = (1 << 8) - 1
 
 
 def gated(bit: int) -> Callable[[Rule], Rule]:
@@ -361,7 +361,9 @@ _BY_FIRST1 = _prefix_table(1)  # one-character words ("x", "à", digits)
 _BY_FIRST2 = _prefix_table(2)
 _SLIDESHOW_KEYS_LOW = re.compile("slideshow|loading|click to|graphic content|buttons above").search
 _ANY_DIGIT = re.compile(r"\d").search
-_WIDGET_SEPARATORS = ("/", "›", ">", "·")
+_ANY_SEPARATOR = re.compile("[/›>·]").search
+# the longest line byline-residue and widget-residue look at (their max_chars)
+_UNGATED_ABOVE = 80
 
 
 def _word_bits(low: str) -> int:
@@ -381,7 +383,8 @@ def line_gates(feat: LineFeatures) -> int:
     instead of the rule's regular expressions: its expressions' first words (see
     ``_GATE_WORDS``), plus the unanchored ways it can fire (a slideshow key anywhere, a
     digit for a date stamp, a widget line's non-word start, "… ago", ".tld" end or list
-    separator). A cleared bit means the rule's expressions cannot match.
+    separator; ", " for a caption fragment; a known label for furniture-label). A
+    cleared bit means the rule cannot fire on the line.
     """
     low = feat.low
     bits = _word_bits(low)
@@ -389,6 +392,15 @@ def line_gates(feat: LineFeatures) -> int:
     core = feat.core
     if core is not text:
         bits |= _word_bits(core.lower().replace("’", "'")) & _ON_CORE
+    if ", " in text:  # caption-fragment's "Jane Roe, speaking ..."
+        bits |= GATE_FRAGMENT
+    if core is not text or (feat.n_chars <= 60 and feat.label_key in _LABELS_NORM):
+        bits |= GATE_LABEL  # furniture-label's own test (on the line's memoised key)
+    if feat.n_chars > _UNGATED_ABOVE:
+        # byline-residue and widget-residue never run on longer lines, and the engine
+        # calls slideshow-residue there only on a trigger word: skip their line scans
+        # (a set bit only lets a rule run)
+        return bits | GATE_SLIDESHOW | GATE_BYLINE | GATE_WIDGET
     if not bits & GATE_SLIDESHOW and _SLIDESHOW_KEYS_LOW(low):
         bits |= GATE_SLIDESHOW
     if not bits & GATE_BYLINE and _ANY_DIGIT(text):
@@ -397,7 +409,7 @@ def line_gates(feat: LineFeatures) -> int:
         not text[:1].isalnum()  # _NO_WORDS
         or low.endswith("ago")  # _WIDGET's "... 7 hours ago"
         or ("." in low and low.rpartition(".")[2].isalpha())  # _DOMAIN_ONLY's ".com"
-        or any(sep in low for sep in _WIDGET_SEPARATORS)  # a separated list
+        or _ANY_SEPARATOR(low) is not None  # a separated list
     ):
         bits |= GATE_WIDGET
     return bits
@@ -435,6 +447,7 @@ _CAPTION_FRAGMENT = re.compile(
 )
 
 
+@gated(GATE_FRAGMENT)
 @max_chars(140)
 def caption_fragment(line: Line) -> str | None:
     """A picture caption without a credit: "Jane Roe, speaking at a conference in May"."""
@@ -627,6 +640,7 @@ def promo_link(line: Line) -> str | None:
     return None
 
 
+@gated(GATE_LABEL)
 @max_chars(60)
 def furniture_label(line: Line) -> str | None:
     """A label of site furniture on its own line: "Related News", "Advertisement", "Share", "Comments"."""
