@@ -213,28 +213,37 @@ def find_title(
     return near if near is not None else top
 
 
-_ASCII_NON_WORD_BUT_NL = _ASCII_NON_WORD.replace(b"\n", b"")
-
-
-def _norm_lines(lines: Sequence[str]) -> list[str]:
-    """``[_norm(ln) for ln in lines]``; for ASCII lines (most documents) in one pass over them all.
-
-    (Cased and stripped as bytes, the non-ASCII lines of a mixed block cost more than they save.)
-    """
-    joined = "\n".join(lines)
-    if lines and joined.isascii() and joined.count("\n") == len(lines) - 1:  # no line holds a "\n"
-        kept = joined.lower().encode("ascii").translate(None, _ASCII_NON_WORD_BUT_NL)
-        return kept.decode("ascii").split("\n")
-    return [_norm(ln) for ln in lines]
+def _letter_probe(w: str) -> tuple[str, str, int] | None:
+    """A letter of ``w`` (its most frequent ASCII one), its upper case and its count in ``w``."""
+    letters = sorted({ch for ch in w if "a" <= ch <= "z"})
+    if not letters:
+        return None
+    c = max(letters, key=w.count)
+    return c, c.upper(), w.count(c)
 
 
 def repeated_at(lines: Sequence[str], index: int, *, within: int = 400) -> int | None:
-    """Index of a later line that repeats the headline at ``index`` (site suffix ignored), or ``None``."""
+    """Index of a later line that repeats the headline at ``index`` (site suffix ignored), or ``None``.
+
+    ``_norm`` works on every character of a line; most lines (paragraphs) are told apart by a
+    letter count first: ``_norm`` of an ASCII line keeps each of its letters, lower-cased, so it
+    can only equal a wanted form that holds as many of that letter.
+    """
     want = {_norm(lines[index]), _norm(strip_site_suffix(lines[index]))}
-    want.discard("")  # so a match is never a blank line: a non-empty _norm means a word character
+    want.discard("")
     if not want:
         return None
-    normed = _norm_lines(lines[index + 1 : min(len(lines), index + within)])
-    # the first repeat of either form: list.index scans in C (a loop calling _norm per line did not)
-    found = [normed.index(w) for w in want if w in normed]
-    return index + 1 + min(found) if found else None
+    probes = [p for p in map(_letter_probe, want) if p is not None]
+    if len(probes) < len(want):
+        probes = []  # a form without an ASCII letter: no such shortcut
+    for j in range(index + 1, min(len(lines), index + within)):
+        ln = lines[j]
+        if probes and ln.isascii():
+            for c, upper, k in probes:
+                if ln.count(c) + ln.count(upper) == k:
+                    break
+            else:
+                continue
+        if ln.strip() and _norm(ln) in want:
+            return j
+    return None
