@@ -54,7 +54,14 @@ Jane Roe, speaking at a conference in May
 Loading photos...
 click to enlarge the image
 Thanks for signing up!
-Reading time: 4 min"""
+Reading time: 4 min
+Mon, March 3, 2024
+Last updated: 03/03/2024 10:15 EST
+12 March 2024
+1.2K shares
+· 3 votes comments
+Opinion / 2 days ago
+www.harbour-news.co.uk"""
 
 
 def _variants(line: str) -> list[str]:

@@ -175,14 +175,18 @@ def _weights(view: DocView, drops: Drops, base: list[float | None] | None = None
 
 
 def _weight(f: LineFeatures, use_stops: bool) -> float:
-    stop_ok = f.stop_ratio >= 0.15 or not use_stops
-    if f.ends_sentence and stop_ok and (f.n_words >= 15 or (f.n_sentences >= 2 and f.n_words >= 8)):
-        return min(f.n_chars, 600) / 50.0
-    if f.ends_sentence and f.n_words >= 4 and stop_ok:
-        return 0.5
-    if f.n_words >= 20 and stop_ok:
-        return 1.0  # a long paragraph without final punctuation
-    if f.n_words >= 3 and f.cap_ratio < 0.5:
+    n_words, ends = f.n_words, f.ends_sentence
+    # the stopword ratio only matters for sentences of 4+ words and long lines: most lines
+    # of a page dump (menus, labels) are neither, so their stopwords are never counted
+    if (ends and n_words >= 4) or n_words >= 20:
+        stop_ok = not use_stops or f.stop_ratio >= 0.15
+        if ends and stop_ok and (n_words >= 15 or (f.n_sentences >= 2 and n_words >= 8)):
+            return min(f.n_chars, 600) / 50.0
+        if ends and stop_ok:  # n_words >= 4 here
+            return 0.5
+        if n_words >= 20 and stop_ok:
+            return 1.0  # a long paragraph without final punctuation
+    if n_words >= 3 and f.cap_ratio < 0.5:
         return -0.99  # a lower-case fragment ("200 g flour", a list item): not evidence of a page dump
     return -1.0
 

@@ -294,6 +294,8 @@ _MEDIA_TRIGGERS = (
 GATE_SLIDESHOW, GATE_PROMO_LINK, GATE_PROMO_HEADER, GATE_WIDGET = 1, 2, 4, 8
 GATE_BYLINE, GATE_AD, GATE_LABEL, GATE_FRAGMENT = 16, 32, 64, 128
 ALL_GATES = (1 << 8) - 1
+# internal bits of line_gates: openings that only count with more evidence
+_NUMBER_START, _TS_START = 1 << 8, 1 << 9
 
 
 def gated(bit: int) -> Callable[[Rule], Rule]:
@@ -325,14 +327,26 @@ _GATE_WORDS: dict[int, tuple[str, ...]] = {
     ),
     # _FEATURED_ON on the text
     GATE_PROMO_HEADER: ("featured", "more", "latest", "top", "most", "also"),
-    # _WIDGET and _SOCIAL on the core (their digit and "[.,]" openings included)
+    # _WIDGET and _SOCIAL on the core (the openings with a number: _NUMBER_START)
     GATE_WIDGET: (
         "vote", "comment", "share", "like", "kommentare", "comentarios", "discuss", "reply", "report", "flag",
         "reading", "lesezeit", "thanks", "watch", "facebook", "twitter", "linkedin", "whatsapp", "pinterest",
         "reddit", "email", "e-mail", "print", "copy", "messenger", "telegram", "flipboard", "instagram",
-        "youtube", "tiktok", "x", "mail", "xing", "threads", "bluesky", "sms", ".", ",", *"0123456789",
+        "youtube", "tiktok", "x", "mail", "xing", "threads", "bluesky", "sms",
     ),
-    # _BYLINE_RESIDUE and _BY_NAME on the text (_TIMESTAMP: see line_gates)
+    # _WIDGET's openings with a number ("12 comments", "1.2k shares", "5 min read") on the core
+    _NUMBER_START: (".", ",", *"0123456789"),
+    # _TIMESTAMP's openings after an optional bullet: a prefix word, a weekday or a date
+    # (a number or a month name)
+    _TS_START: (
+        *"0123456789", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "januar", "februar", "märz", "mai", "oktober", "dezember", "enero", "febrero", "abril", "agosto",
+        "diciembre", "janvier", "février", "avril", "août", "décembre", "mon", "tue", "wed", "thu", "fri",
+        "sat", "sun", "posted", "published", "updated", "last", "modified", "created", "date",
+        "veröffentlicht", "aktualisiert", "stand", "publicado", "actualizado", "publié", "mis à jour",
+        "pubblicato",
+    ),
+    # _BYLINE_RESIDUE and _BY_NAME on the text (_TIMESTAMP: _TS_START)
     GATE_BYLINE: (
         "by", "von", "por", "par", "di", "de", "przez", "door", "and", "und", "with", "mit", "con", "avec",
         "posted", "written", "published", "updated", "last", "veröffentlicht", "aktualisiert", "publicado",
@@ -344,7 +358,12 @@ _GATE_WORDS: dict[int, tuple[str, ...]] = {
         "werbung", "publicidad", "publicité",
     ),
 }
-_ON_CORE = GATE_SLIDESHOW | GATE_PROMO_LINK | GATE_WIDGET
+_ON_CORE = GATE_SLIDESHOW | GATE_PROMO_LINK | GATE_WIDGET | _NUMBER_START
+# what the number-led alternatives of _WIDGET end with
+_NUMBER_ENDS = (
+    "comment", "comments", "share", "shares", "like", "likes", "view", "views", "read", "reads", "replies",
+    "reactions", "vote", "votes", "kommentare", "comentarios", "commentaires", "ago",
+)
 
 
 def _prefix_table(size: int) -> dict[str, int]:
@@ -372,7 +391,7 @@ def _word_bits(low: str) -> int:
     if not head.isascii():
         # lower() and the expressions' case-insensitive matching may disagree here
         # ("ſ", "ı" match "s", "i"; "İ" lower-cases to two characters): no gate
-        return ALL_GATES
+        return ALL_GATES | _NUMBER_START | _TS_START
     return _BY_FIRST1.get(head[:1], 0) | _BY_FIRST2.get(head, 0)
 
 
@@ -400,19 +419,22 @@ def line_gates(feat: LineFeatures) -> int:
         # byline-residue and widget-residue never run on longer lines, and the engine
         # calls slideshow-residue there only on a trigger word: skip their line scans
         # (a set bit only lets a rule run)
-        return bits | GATE_SLIDESHOW | GATE_BYLINE | GATE_WIDGET
+        return (bits | GATE_SLIDESHOW | GATE_BYLINE | GATE_WIDGET) & ALL_GATES
     if not bits & GATE_SLIDESHOW and _SLIDESHOW_KEYS_LOW(low):
         bits |= GATE_SLIDESHOW
-    if not bits & GATE_BYLINE and _ANY_DIGIT(text):
-        bits |= GATE_BYLINE
+    symbol_start = not text[:1].isalnum()
+    if not bits & GATE_BYLINE and (bits & _TS_START or symbol_start) and _ANY_DIGIT(text):
+        bits |= GATE_BYLINE  # a date stamp: the right opening and a digit
     if not bits & GATE_WIDGET and (
-        not text[:1].isalnum()  # _NO_WORDS
+        symbol_start  # _NO_WORDS
+        # a count ("12 comments"; the ending as lower() sees it, unless not ASCII)
+        or (bits & _NUMBER_START and (not low[-12:].isascii() or low.endswith(_NUMBER_ENDS)))
         or low.endswith("ago")  # _WIDGET's "... 7 hours ago"
         or ("." in low and low.rpartition(".")[2].isalpha())  # _DOMAIN_ONLY's ".com"
         or _ANY_SEPARATOR(low) is not None  # a separated list
     ):
         bits |= GATE_WIDGET
-    return bits
+    return bits & ALL_GATES
 
 
 # ---------------------------------------------------------------------------------
