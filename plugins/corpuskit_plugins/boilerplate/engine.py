@@ -48,6 +48,10 @@ def builtin_rules() -> list[tuple[str, Rule]]:
     return [(name, fn) for name, (fn, _level) in BUILTIN_RULES.items()]
 
 
+#: Lines up to this length get first-word gates (:func:`rules.line_gates`).
+GATED_CHARS = 140
+
+
 class Cleaner:
     """Applies the selected line rules, block rules and furniture counts to documents."""
 
@@ -97,8 +101,14 @@ class Cleaner:
         # a line without any character trigger needs no per-trigger test
         self._any_char = re.compile("|".join(map(re.escape, self._char_triggers)) or "(?!)").search
         self._gated_bucket = [any(c[2] for c in b) for b in self._buckets]
-        # buckets with a rule that has a first-word gate (rules.gated): compute line_gates
-        self._word_gated = [any(c[7] for c in b) for b in self._buckets]
+        # buckets with a rule that has a first-word gate (rules.gated): compute line_gates,
+        # but not on lines longer than GATED_CHARS: there only promo-link and
+        # slideshow-residue are gated, and their trigger words already keep them off
+        # most lines (an unset gate only lets a rule run)
+        self._word_gated = [
+            lim <= GATED_CHARS and any(c[7] for c in b)
+            for lim, b in zip([*self._limits, big], self._buckets, strict=True)
+        ]
         # n_chars > short[j] exactly when j < bisect_left(self._shorts, n_chars)
         self._shorts = sorted({g[4] for g in self._gated})
         # likewise for the position gates: index <= first, lines from the end <= last
