@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import and_, itemgetter
 from typing import Any
 
 from corpuskit import Line
@@ -160,8 +161,12 @@ class LineFeatures:
         """The share of non-stopwords that start with a capital letter."""
         if self._cap_ratio < 0:
             words = self.text.split()
-            upper = [w.lower() for w in words if w[0].isupper()]
-            caps = len(upper) - sum(map(_IS_STOP, upper)) if upper else 0
+            # per word: capitalised?  (counted with C-level maps: page dumps ask this of
+            # nearly every line). The lower-cased words of ``low`` are these words lower-cased
+            # (lower() keeps word boundaries; ’ -> ' changes no stopword test).
+            upper = list(map(str.isupper, map(itemgetter(0), words)))
+            n_upper = sum(upper)
+            caps = n_upper - sum(map(and_, upper, map(_IS_STOP, self._low_words))) if n_upper else 0
             content = len(words) - self.stops
             self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
         return self._cap_ratio
