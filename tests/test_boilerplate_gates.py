@@ -104,9 +104,15 @@ def test_unscanned_long_lines_are_beyond_the_scanned_rules() -> None:
     assert rules.slideshow_residue.short <= rules._UNGATED_ABOVE  # type: ignore[attr-defined]
 
 
+def test_gate_words_fit_the_ascii_head() -> None:
+    assert max(len(w) for words in rules._GATE_WORDS.values() for w in words) < rules._ASCII_HEAD
+
+
 def test_gates_are_off_for_non_ascii_starts() -> None:
     view = DocView(["ſponsored: x", "ılike 3", "İmage 1 of 5"])
     assert all(line_gates(f) == ALL_GATES for f in view.features)
+    # a fold further in ("wıth" matches "with" case-insensitively): the word is not confirmed
+    assert line_gates(DocView(["Wıth:"]).features[0]) & rules.GATE_BYLINE
 
 
 def test_third_party_rule_sees_every_line() -> None:

@@ -385,6 +385,11 @@ _ANY_SEPARATOR = re.compile("[/›>·]").search
 _UNGATED_ABOVE = 80
 
 
+_GATE_WORD_ITEMS = tuple(_GATE_WORDS.items())
+# longer than any gate word: a line whose start is ASCII this far is compared as lower() sees it
+_ASCII_HEAD = 16
+
+
 def _word_bits(low: str) -> int:
     """The gate bits of the rules whose first words ``low`` (a lower-cased line) may begin with."""
     head = low[:2]
@@ -392,7 +397,13 @@ def _word_bits(low: str) -> int:
         # lower() and the expressions' case-insensitive matching may disagree here
         # ("ſ", "ı" match "s", "i"; "İ" lower-cases to two characters): no gate
         return ALL_GATES | _NUMBER_START | _TS_START
-    return _BY_FIRST1.get(head[:1], 0) | _BY_FIRST2.get(head, 0)
+    bits = _BY_FIRST1.get(head[:1], 0) | _BY_FIRST2.get(head, 0)
+    if bits and low[:_ASCII_HEAD].isascii():
+        # the first two characters fit: confirm the whole word
+        for bit, words in _GATE_WORD_ITEMS:
+            if bits & bit and not low.startswith(words):
+                bits &= ~bit
+    return bits
 
 
 def line_gates(feat: LineFeatures) -> int:
