@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .blocks import BLOCK_RULES, BlockRule, Drops
-from .features import DocView, split_lines
+from .features import DocView, RichLine, split_lines
 from .furniture import FurnitureCounter
 from .rules import ALL_GATES, BUILTIN_RULES, MODES, RULE_LEVELS, Rule, line_gates
 
@@ -132,10 +132,8 @@ class Cleaner:
             and not (triggers and n_chars > short and (not hits or hits.isdisjoint(triggers)))
         )
 
-    def _admitted(self, view: DocView) -> list[int] | None:
-        """Per line, the bits of the candidate-gated rules that may fire on it (``None``: no such rule)."""
-        if not self._candidates:
-            return None
+    def _admitted(self, view: DocView) -> list[int]:
+        """Per line, the bits of the candidate-gated rules that may fire on it."""
         admitted = [0] * len(view)
         for bit, candidates in self._candidates:
             for i in candidates(view):
@@ -156,6 +154,7 @@ class Cleaner:
         and this document's lines are counted.
         """
         view = DocView(split_lines(text), metadata, format)
+        lines, metadata = view.lines, view.metadata
         drops: Drops = [None] * len(view)
         words, chars = self._word_triggers, self._char_triggers
         limits, gated, shorts = self._limits, self._gated_bucket, self._shorts
@@ -172,27 +171,23 @@ class Cleaner:
             k = bisect_left(limits, n_chars)
             if gated[k]:
                 # trigger words/characters present: rules gated on absent triggers are skipped
-                hits = f.tokens & words
+                found = words & f.tokens  # a frozenset, usable as a key
                 low = f.low
                 if any_char(low):  # most lines hold none of the character triggers
-                    for c in chars:
-                        if c in low:
-                            hits.add(c)
-                found = frozenset(hits) if hits else none
+                    found = found.union([c for c in chars if c in low])
             else:
                 found = none
-            bits = admitted[i] if admitted is not None else 0
             gates = line_gates(f) if word_gated[k] else ALL_GATES
             key = (k, bisect_left(shorts, n_chars), bisect_left(firsts, i), bisect_left(lasts, n - i), found,
-                   bits, gates)
+                   admitted[i], gates)
             runnable = memo.get(key)
             if runnable is None:
                 if len(memo) >= 20_000:
                     memo.clear()
-                runnable = memo[key] = self._select(k, n_chars, i, n - i, found, bits, gates)
+                runnable = memo[key] = self._select(k, n_chars, i, n - i, found, admitted[i], gates)
             if not runnable:
                 continue
-            line = view.line(i)
+            line = RichLine(lines[i], i, lines, metadata, format, view, f)
             for name, rule in runnable:
                 reason = rule(line)
                 if reason:
