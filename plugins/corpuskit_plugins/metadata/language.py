@@ -155,7 +155,7 @@ _SELF_CHECK = (
     "",
 )
 #: Layout of the cached tables: bump it whenever ``_build_tables`` or the file format changes.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _MAGIC = b"CKLANGID"
 _ALIGN = 4096  # arrays start on page boundaries (the data are mapped, not read)
 
@@ -187,7 +187,9 @@ class _FastClassifier:
 
     Works on the tables of :func:`_build_tables` (in memory or mapped from the cache file):
 
-    * ``next_rowbase``: for every (DFA row offset + byte), the row offset of the next state;
+    * ``next_row``: for every (DFA row offset + byte), the row of the next state (its offset is
+      the row times 256): uint16 when the rows allow, half the bytes of an offset table, and the
+      walk is bound by cache misses on these tables once other stages have run in between;
     * ``emit``: for the same index, the feature id the next state emits (-1: none);
     * ``rowbase2``: the row offset reached from the start state by two bytes (``b0 << 8 | b1``);
     * ``table``: the model's feature weights as float32 (numpy casts float16 to float32
@@ -212,7 +214,7 @@ class _FastClassifier:
             raise ValueError("synchronizing length below 3")
         self.np = np
         self.encode = LanguageIdentifier._encode  # the library's text → bytes (case, NFC, UTF-8)
-        self.next_rowbase = arrays["next_rowbase"]
+        self.next_row = arrays["next_row"]
         self.emit = arrays["emit"]
         self.rowbase2 = arrays["rowbase2"]
         self.table = arrays["table"]
@@ -226,12 +228,12 @@ class _FastClassifier:
 
     def features(self, data: bytes) -> Any:
         """The feature id (or -1) the DFA emits at every byte of ``data``."""
-        np, sync, emit, nxt = self.np, self.sync, self.emit, self.next_rowbase
+        np, sync, emit, nxt = self.np, self.sync, self.emit, self.next_row
         head: list[int] = []
         row = self.start
         for byte in data[: sync - 1]:  # the first bytes: walked from the start state
             head.append(int(emit[row + byte]))
-            row = int(nxt[row + byte])
+            row = int(nxt[row + byte]) << 8
         n = len(data)
         if n < sync:
             return np.array(head, dtype=np.int32)
@@ -239,7 +241,7 @@ class _FastClassifier:
         b = np.frombuffer(data, dtype=np.uint8).astype(np.int32)
         row = self.rowbase2[(b[:m] << 8) | b[1 : m + 1]]
         for k in range(2, sync - 1):
-            row = nxt[row + b[k : m + k]]
+            row = np.left_shift(nxt[row + b[k : m + k]], 8, dtype=np.int32)
         return np.concatenate((np.array(head, dtype=np.int32), emit[row + b[sync - 1 :]]))
 
     def visits(self, data: bytes) -> tuple[Any, Any] | None:
@@ -298,8 +300,9 @@ def _build_tables(ident: Any, sync: int) -> tuple[dict[str, Any], dict[str, Any]
     emit = np.asarray(ident.tk_output, dtype=np.int32)[nm]  # ... and (next state, its feature)
     first = next_rowbase[rowbase[0] + np.arange(256, dtype=np.int32)]
     rowbase2 = next_rowbase[(first[:, None] + np.arange(256, dtype=np.int32)[None, :]).ravel()]
+    rows = next_rowbase >> 8
     arrays = {
-        "next_rowbase": next_rowbase,
+        "next_row": rows.astype(np.uint16) if len(ident.tk_nextmove) <= 256 << 16 else rows,
         "emit": emit,
         "rowbase2": rowbase2,
         "table": np.asarray(ident.nb_ptc).astype(np.float32),
@@ -412,6 +415,9 @@ def _classifier() -> Any:
             }
             with contextlib.suppress(OSError):  # read-only or full disk: keep the tables in memory
                 _write_cache(path, arrays, header)
+                for old in range(1, _CACHE_FORMAT):  # the tables of an earlier layout are never read again
+                    with contextlib.suppress(OSError):
+                        (path.parent / f"langid-{digest}-f{old}.bin").unlink()
                 mapped = _load_cache(path, digest)  # shared pages from now on, and the file is checked
                 if mapped is not None:
                     return mapped.classify
