@@ -277,41 +277,34 @@ def _band_rows(stage: Any, docs: list[tuple[int, Document]], counts: dict[str, f
         pa.Table, pa.Table]:
     """The dedup stage's fingerprint, signature and band buckets of each document, as Arrow tables.
 
-    Returns the band rows (one per document and band: bucket, band, position, fingerprint,
-    16-bit signature) and the lookup table (position, id, 16-bit signature).
+    Each document's sketch is the stage's own :meth:`~corpuskit.Stage.prepare` result, so the
+    local run and this engine cannot compute it differently. Returns the band rows (one per
+    document and band: bucket, band, position, fingerprint, 16-bit signature) and the lookup
+    table (position, id, 16-bit signature).
     """
     import pyarrow as pa
 
-    from corpuskit_plugins.dedup.shingles import (
-        fingerprint,
-        normalized_word_bytes,
-        shingle_hashes,
-        word_hashes,
-    )
-    from corpuskit_plugins.dedup.signatures import band_buckets
-
     start = time.perf_counter()
-    signer, bands, rows, ngram = stage.signer, stage.bands, stage.rows, stage.ngram
+    signer, bands = stage.signer, stage.bands
     positions: list[int] = []
     ids: list[str] = []
     fps: list[bytes] = []
-    sigs: list[np.ndarray] = []
+    sigs: list[bytes] = []
     buckets: list[list[int]] = []
     for pos, doc in docs:
-        words = normalized_word_bytes(doc.text)
-        if not words:
+        sketch = stage.prepare(doc)
+        if not sketch:
             counts["empty"] += 1
             continue
-        wh = word_hashes(words)
-        sig = signer.signature(shingle_hashes(wh, ngram))
+        fp, keys, sig = stage.unpack(sketch)
         positions.append(pos)
         ids.append(doc.id)
-        fps.append(fingerprint(wh))
-        sigs.append((sig & 0xFFFF).astype(np.uint16))
-        buckets.append(band_buckets(sig, bands, rows))
+        fps.append(fp)
+        sigs.append(sig)
+        buckets.append(keys)
     n = len(positions)
     width = 2 * signer.num_perm
-    sig_bytes = np.asarray(sigs, dtype="<u2").reshape(n, signer.num_perm).tobytes() if n else b""
+    sig_bytes = b"".join(sigs)
     fp = np.frombuffer(b"".join(fps), dtype="<u8").reshape(n, 2) if n else np.zeros((0, 2), np.uint64)
     pos_arr = np.asarray(positions, dtype=np.int64)
     sig_col = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, pa.py_buffer(sig_bytes)])
