@@ -104,6 +104,42 @@ def test_unscanned_long_lines_are_beyond_the_scanned_rules() -> None:
     assert rules.slideshow_residue.short <= rules._UNGATED_ABOVE  # type: ignore[attr-defined]
 
 
+def test_credit_prefilter_keeps_every_credit() -> None:
+    def reference(text: str) -> bool:  # is_credit_text without its prefilter
+        core = rules._core(text)
+        if len(core) > 90 or len(core) < 2:
+            return False
+        return bool(
+            (len(core) <= 70 and rules._AGENCY_ONLY.match(core))
+            or ("/" in core and rules._NAME_SLASH_AGENCY.match(core))
+            or ((" via " in core or " for " in core) and rules._VIA_AGENCY.match(core))
+            or (rules._CREDIT_PREFIX.match(core) and len(core.split()) <= 10)
+        )
+
+    credits = """AP
+(AFP)
+[Getty Images]
+Reuters/File
+Jim Watson/AFP via Getty Images
+Photo by Jane Roe for The New York Times
+Credit: John Doe
+Courtesy of the family
+Bildquelle: dpa
+Foto: picture alliance
+Illustration: Jane Roe
+Crédito: EFE
+Wikimedia Commons
+iStockphoto
+EPA-EFE/File"""
+    lines = [v for line in credits.splitlines() for v in _variants(line)]
+    lines += [line for doc in _documents() for line in doc]
+    hits = 0
+    for line in lines:
+        hits += reference(line)
+        assert rules.is_credit_text(line) == reference(line), line
+    assert hits > 30
+
+
 def test_gate_words_fit_the_ascii_head() -> None:
     assert max(len(w) for words in rules._GATE_WORDS.values() for w in words) < rules._ASCII_HEAD
 

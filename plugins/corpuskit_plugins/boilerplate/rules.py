@@ -137,10 +137,44 @@ def _core(text: str) -> str:
     return text
 
 
+def _agency_heads() -> frozenset[str]:
+    """The first two characters of every agency name in ``_AGENCY`` (case-sensitive, like _AGENCY_ONLY)."""
+    assert _AGENCY.startswith("(?:") and _AGENCY.endswith(")")
+    names, depth, cur = [], 0, ""
+    for ch in _AGENCY[3:-1]:  # split the alternatives at nesting depth 0
+        if ch == "|" and depth == 0:
+            names.append(cur)
+            cur = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        cur += ch
+    names.append(cur)
+    assert all(name[:2].isalpha() for name in names), names  # each opens with two letters
+    return frozenset(name[:2] for name in names)
+
+
+_AGENCY_HEADS = _agency_heads()
+# _CREDIT_PREFIX's openings (after an optional bracket), lower case
+_CREDIT_WORDS = (
+    "(", "[", "photo", "image", "picture", "pic", "credit", "illustration", "graphic", "foto", "bild",
+    "quelle", "imagen", "crédit", "courtesy",
+)
+
+
+def _may_be_credit(core: str) -> bool:
+    """A cheap necessary condition of :func:`is_credit_text` (most lines fail it)."""
+    head = core[:3].lstrip("([")  # _AGENCY_ONLY: an optional bracket, then an agency name
+    if head[:2] in _AGENCY_HEADS or "/" in core or " via " in core or " for " in core:
+        return True
+    low = core[:16].lower()
+    # beyond ASCII, lower() and the case-insensitive _CREDIT_PREFIX may disagree: no shortcut
+    return not low.isascii() or low.startswith(_CREDIT_WORDS)
+
+
 def is_credit_text(text: str) -> bool:
     """Whether ``text`` is a photo credit line ("Karim Kadim / AP", "Photo: Getty Images")."""
     core = _core(text)
-    if len(core) > 90 or len(core) < 2:
+    if len(core) > 90 or len(core) < 2 or not _may_be_credit(core):
         return False
     return bool(
         (len(core) <= 70 and _AGENCY_ONLY.match(core))
