@@ -400,18 +400,28 @@ _NUMBER_ENDS = (
 )
 
 
-def _prefix_table(size: int) -> dict[str, int]:
-    """First ``size`` characters of a gate word -> the bits of the rules that have it."""
+def _one_char_words() -> dict[str, int]:
+    """One-character gate words ("x", "à", digits) -> the bits of the rules that have them."""
     table: dict[str, int] = {}
     for bit, words in _GATE_WORDS.items():
         for w in words:
-            if len(w) >= size if size > 1 else len(w) == 1:
-                table[w[:size]] = table.get(w[:size], 0) | bit
+            if len(w) == 1:
+                table[w] = table.get(w, 0) | bit
     return table
 
 
-_BY_FIRST1 = _prefix_table(1)  # one-character words ("x", "à", digits)
-_BY_FIRST2 = _prefix_table(2)
+def _words_by_head() -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """First two characters -> ``(bit, gate words of that rule with that opening)`` pairs."""
+    groups: dict[str, dict[int, list[str]]] = {}
+    for bit, words in _GATE_WORDS.items():
+        for w in words:
+            if len(w) >= 2:
+                groups.setdefault(w[:2], {}).setdefault(bit, []).append(w)
+    return {head: tuple((bit, tuple(ws)) for bit, ws in by_bit.items()) for head, by_bit in groups.items()}
+
+
+_BY_CHAR = _one_char_words()
+_BY_HEAD = _words_by_head()
 _SLIDESHOW_KEYS_LOW = re.compile("slideshow|loading|click to|graphic content|buttons above").search
 _ANY_DIGIT = re.compile(r"\d").search
 _ANY_SEPARATOR = re.compile("[/›>·]").search
@@ -419,7 +429,6 @@ _ANY_SEPARATOR = re.compile("[/›>·]").search
 _UNGATED_ABOVE = 80
 
 
-_GATE_WORD_ITEMS = tuple(_GATE_WORDS.items())
 # longer than any gate word: a line whose start is ASCII this far is compared as lower() sees it
 _ASCII_HEAD = 16
 
@@ -431,12 +440,15 @@ def _word_bits(low: str) -> int:
         # lower() and the expressions' case-insensitive matching may disagree here
         # ("ſ", "ı" match "s", "i"; "İ" lower-cases to two characters): no gate
         return ALL_GATES | _NUMBER_START | _TS_START
-    bits = _BY_FIRST1.get(head[:1], 0) | _BY_FIRST2.get(head, 0)
-    if bits and low[:_ASCII_HEAD].isascii():
-        # the first two characters fit: confirm the whole word
-        for bit, words in _GATE_WORD_ITEMS:
-            if bits & bit and not low.startswith(words):
-                bits &= ~bit
+    bits = _BY_CHAR.get(head[:1], 0)
+    candidates = _BY_HEAD.get(head)
+    if candidates:
+        # the first two characters fit: confirm the whole word (unless a case fold
+        # beyond ASCII may follow, where lower() and the expressions may disagree)
+        confirm = low[:_ASCII_HEAD].isascii()
+        for bit, words in candidates:
+            if not confirm or low.startswith(words):
+                bits |= bit
     return bits
 
 
