@@ -323,3 +323,13 @@ def test_credit_prechecks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(bylines, "_AND_AGENCIES_LAST", re.compile(""))
     assert fast == [repr(bylines.parse_credit(s)) for s in lines]
     assert sum(r != "None" for r in fast) > 500
+
+
+def test_special_scan_of_the_rare_characters_equals_the_regex() -> None:
+    rng = random.Random(31)
+    pool = [*_mojibake_pool(), *text_normalize._INVISIBLE, *text_normalize._CONTROLS, "\ud800", "\udfff", "\x1b",
+            *[chr(c) for c in range(0x3001) if chr(c).isspace()], "\u034f", "plain ASCII text ", "\n", "\t"]
+    for _ in range(20000):
+        t = "".join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 5, 30])))
+        assert text_normalize._has_special(t) == (text_normalize._SPECIAL.search(t) is not None), repr(t)
+        assert text_normalize._needs_ftfy(t, text_normalize._rare(t)) == text_normalize._needs_ftfy(t), repr(t)

@@ -176,39 +176,74 @@ _FTFY_SCAN = (
 )
 
 
-def _needs_ftfy(text: str) -> bool:
+#: every byte but the ASCII characters ``_SPECIAL`` holds (C0 controls but \\n and \\t, and DEL)
+_NOT_ASCII_SPECIAL = bytes(c for c in range(256) if not ((c < 32 and c not in (9, 10)) or c == 127))
+_ASCII_BYTES = bytes(range(128))
+
+
+def _rare(text: str) -> tuple[bool, str]:
+    """Whether ``text`` holds an ASCII character of ``_SPECIAL``, and its non-ASCII characters.
+
+    The character-class scans of ``_SPECIAL`` and ``_FTFY_SCAN`` cost ~8 ns a character; news
+    text is mostly ASCII, so both are run on the few non-ASCII characters instead. They are
+    found as bytes: deleting the ASCII bytes of UTF-8 leaves whole characters (a multi-byte
+    character holds none), and deleting all but the control bytes tells whether one is there.
+    """
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _NOT_ASCII_SPECIAL)), ""
+    data = text.encode("utf-8", "surrogatepass")
+    rest = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return bool(data.translate(None, _NOT_ASCII_SPECIAL)), rest
+
+
+def _has_special(text: str, rare: tuple[bool, str] | None = None) -> bool:
+    """``_SPECIAL.search(text) is not None`` (``rare``: ``_rare(text)`` when known)."""
+    control, rest = rare if rare is not None else _rare(text)
+    return control or (bool(rest) and _SPECIAL.search(rest) is not None)
+
+
+def _needs_ftfy(text: str, rare: tuple[bool, str] | None = None) -> bool:
     """Cheap pre-check: ftfy only changes text that looks like mojibake or holds the odd characters
     it repairs (C1 controls, ligatures, surrogates, terminal escapes); skipping it otherwise is
     what keeps normalization fast (ftfy works line by line).
 
-    Equal to ``_FTFY_TRIGGERS.search(text) or ftfy.badness.is_bad(text)``, but one character-class
-    scan finds both the triggers and the few positions where a BADNESS_RE match could start,
-    and the regex is tried only there (is_bad tries it at every position: ~1 ms per 3 KB).
+    Equal to ``_FTFY_TRIGGERS.search(text) or ftfy.badness.is_bad(text)``, but only the positions
+    where a BADNESS_RE match could start are tried (is_bad tries the regex at every position:
+    ~1 ms per 3 KB): those of the anchor characters present, which are non-ASCII, so they are
+    looked for among the non-ASCII characters first (``rare``: ``_rare(text)`` when known).
     """
-    if text.isascii() and "\x1b" not in text:
+    if "\x1b" in text:
+        return True  # a terminal escape: the one ASCII trigger
+    if text.isascii():
         return False
     if _FTFY_SCAN is None or _BAD_ANCHORS is None:
         return bool(_FTFY_TRIGGERS.search(text)) or is_bad(text)
     from ftfy.badness import BADNESS_RE
 
+    _control, rest = rare if rare is not None else _rare(text)
+    present = set(_FTFY_SCAN.findall(rest))
+    if not present.isdisjoint(_TRIGGER_SET):
+        return True
     starts: set[int] = set()
-    for m in _FTFY_SCAN.finditer(text):
-        ch = m.group()
-        if ch in _TRIGGER_SET:
-            return True
-        i = m.start()
-        starts.update(i - off for off in _BAD_ANCHORS[ch])
+    for ch in present:
+        offsets = _BAD_ANCHORS[ch]
+        i = text.find(ch)
+        while i >= 0:
+            starts.update(i - off for off in offsets)
+            i = text.find(ch, i + 1)
     match = BADNESS_RE.match
     return any(match(text, j) for j in sorted(starts) if j >= 0)
 
 
 def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
     """One round of normalization; also whether ftfy ran (without it one round is a fixed point)."""
-    special = _SPECIAL.search(text) is not None
+    rare = _rare(text)
+    special = _has_special(text, rare)
     if special:
         text = _line_breaks(text)
+        rare = None  # the text changed
     repaired = False
-    if repair and _needs_ftfy(text):
+    if repair and _needs_ftfy(text, rare):
         repaired = special = True
         with contextlib.suppress(Exception):  # ftfy never should raise; a normalizer must not crash a run
             text = ftfy.fix_text(text, _FTFY_CONFIG)
