@@ -153,6 +153,24 @@ class Cleaner:
         counter, lines repeated across earlier documents of that source are dropped
         and this document's lines are counted.
         """
+        lines, drops = self.line_drops(text, metadata, format, source)
+        return [
+            Decision(i, t, d is None, d[0] if d else None, d[1] if d else None)
+            for i, (t, d) in enumerate(zip(lines, drops, strict=True))
+        ]
+
+    def line_drops(
+        self,
+        text: str,
+        metadata: dict[str, Any] | None = None,
+        format: str = "text",
+        source: str | None = None,
+    ) -> tuple[list[str], Drops]:
+        """The non-empty lines of ``text`` and, per line, ``(rule, reason)`` or ``None`` (kept).
+
+        What :meth:`decide` reports, without building a :class:`Decision` per line (the
+        stage only needs the kept text).
+        """
         view = DocView(split_lines(text), metadata, format)
         lines, metadata = view.lines, view.metadata
         drops: Drops = [None] * len(view)
@@ -197,10 +215,7 @@ class Cleaner:
             block(view, drops, self.level)
         if self.furniture is not None and source is not None:
             self._apply_furniture(view, drops, source)
-        return [
-            Decision(i, t, d is None, d[0] if d else None, d[1] if d else None)
-            for i, (t, d) in enumerate(zip(view.lines, drops, strict=True))
-        ]
+        return view.lines, drops
 
     def _apply_furniture(self, view: DocView, drops: Drops, source: str) -> None:
         counter = self.furniture
@@ -217,3 +232,10 @@ class Cleaner:
         """``(kept text, decisions)``: the kept lines joined with ``"\\n"``."""
         decisions = self.decide(text, metadata, format, source)
         return "\n".join(d.text for d in decisions if d.keep), decisions
+
+    def clean_text(self, text: str, metadata: dict[str, Any] | None = None, format: str = "text",
+                   source: str | None = None) -> tuple[str, int]:
+        """``(kept text, number of lines dropped)``: :meth:`clean` without the decisions."""
+        lines, drops = self.line_drops(text, metadata, format, source)
+        kept = [t for t, d in zip(lines, drops, strict=True) if d is None]
+        return "\n".join(kept), len(lines) - len(kept)

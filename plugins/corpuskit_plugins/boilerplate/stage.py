@@ -108,8 +108,7 @@ class BoilerplateStage(corpuskit.Stage):
         """Replace ``doc.text`` by its kept lines; reject the document when nothing is left."""
         fmt = doc.source.format if doc.source is not None else "text"
         key = source_key(doc) if self.cleaner.furniture is not None else None
-        text, decisions = self.cleaner.clean(doc.text, doc.metadata, fmt, key)
-        removed = sum(1 for d in decisions if not d.keep)
+        text, removed = self.cleaner.clean_text(doc.text, doc.metadata, fmt, key)
         if not text.strip():
             self.reject(doc, "empty after boilerplate removal")
             return None
