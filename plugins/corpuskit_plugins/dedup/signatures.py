@@ -64,8 +64,9 @@ class Signer:
         """The uint32 signature of a set of shingle hashes (all 0xFFFFFFFF when empty)."""
         sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
         for start in range(0, len(shingles), _CHUNK_ROWS):  # uint32 arithmetic wraps: mod 2**32
-            hv = fmix32(shingles[start : start + _CHUNK_ROWS]).reshape(-1, 1)
-            np.minimum(sig, (hv * self._a + self._b).min(axis=0), out=sig)
+            values = fmix32(shingles[start : start + _CHUNK_ROWS]).reshape(-1, 1) * self._a
+            values += self._b  # in place: one (rows × num_perm) temporary, not two
+            np.minimum(sig, values.min(axis=0), out=sig)
         return sig
 
     def to_minhash(self, signature: np.ndarray) -> datasketch.LeanMinHash:
