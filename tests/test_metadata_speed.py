@@ -333,3 +333,32 @@ def test_special_scan_of_the_rare_characters_equals_the_regex() -> None:
         t = "".join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 5, 30])))
         assert text_normalize._has_special(t) == (text_normalize._SPECIAL.search(t) is not None), repr(t)
         assert text_normalize._needs_ftfy(t, text_normalize._rare(t)) == text_normalize._needs_ftfy(t), repr(t)
+
+
+def _normalize_once_plain(text: str, repair: bool = True) -> tuple[str, bool]:
+    """``_normalize_once`` without its shortcuts: every step that may apply, by its plain regex."""
+    special = text_normalize._SPECIAL.search(text) is not None
+    if special:
+        text = text_normalize._LINE_BREAKS.sub("\n", text)
+    repaired = False
+    if repair and (text_normalize._FTFY_TRIGGERS.search(text) or is_bad(text)):
+        repaired = special = True
+        text = text_normalize.ftfy.fix_text(text, text_normalize._FTFY_CONFIG)
+        text = text_normalize._LINE_BREAKS.sub("\n", text)
+    if special:
+        text = text.translate(text_normalize._DELETE)
+        text = text_normalize._SPACES.sub(" ", text)
+    text = text_normalize._TRAILING.sub("", text)
+    text = text_normalize._BLANK_RUNS.sub("\n\n", text).strip("\n")
+    return unicodedata.normalize("NFC", text), repaired
+
+
+def test_normalize_round_equals_the_plain_steps() -> None:
+    rng = random.Random(37)
+    pool = [*_mojibake_pool(), *text_normalize._INVISIBLE, *text_normalize._CONTROLS, "\ud800", "\x1b", "\u034f",
+            *[chr(c) for c in range(0x3001) if chr(c).isspace()], "plain ASCII text ", "\n", "\n\n\n", " \n", "\t",
+            "e\u0301", "\r\n"]
+    for _ in range(10000):
+        t = "".join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 5, 30])))
+        for repair in (True, False):
+            assert text_normalize._normalize_once(t, repair) == _normalize_once_plain(t, repair), repr(t)

@@ -248,9 +248,15 @@ def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
         with contextlib.suppress(Exception):  # ftfy never should raise; a normalizer must not crash a run
             text = ftfy.fix_text(text, _FTFY_CONFIG)
         text = _line_breaks(text)
+        rare = None
     if special:
-        text = _DELETE_RE.sub("", text)  # == text.translate(_DELETE), several times faster
-        text = _ODD_SPACES.sub(" ", text)  # == _SPACES.sub(" ", text): a plain space stays one
+        # each step only when a character it changes is there (the ASCII ones are all controls,
+        # which the delete step removes): a scan of the few non-ASCII characters tells
+        control, rest = rare if rare is not None else _rare(text)
+        if control or (rest and _DELETE_RE.search(rest)):
+            text = _DELETE_RE.sub("", text)  # == text.translate(_DELETE), several times faster
+        if rest and _ODD_SPACES.search(rest):
+            text = _ODD_SPACES.sub(" ", text)  # == _SPACES.sub(" ", text): a plain space stays one
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = _TRAILING.sub("", text)
     if "\n\n\n" in text:
