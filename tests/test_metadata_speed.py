@@ -362,3 +362,14 @@ def test_normalize_round_equals_the_plain_steps() -> None:
         t = "".join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 5, 30])))
         for repair in (True, False):
             assert text_normalize._normalize_once(t, repair) == _normalize_once_plain(t, repair), repr(t)
+
+
+def test_headline_letter_counts_equal_the_loops() -> None:
+    rng = random.Random(41)
+    pool = ["Council", "passes", "budget", "a", "I", "2011", "x1", "ÄÖÜ", "é", "ﬁne", "½", "Ⅻ", "—", "U.S.", "_", "٣",
+            "Straße", "-", "'s", "B2", "AB", "", "日本語"]
+    for _ in range(20000):
+        s = " ".join(rng.choice(pool) for _ in range(rng.randrange(1, 9)))
+        words = s.split()
+        assert titles._letters(s) == sum(ch.isalpha() for ch in s), s
+        assert titles._wordy(words) == sum(1 for w in words if sum(ch.isalpha() for ch in w) >= 2), s

@@ -165,10 +165,24 @@ def looks_like_headline(line: str) -> bool:
         return False
     if _CREDIT.search(s) and len(words) <= 8:
         return False
-    if _NAV.match(s) or sum(1 for w in words if sum(ch.isalpha() for ch in w) >= 2) < 3:
+    if _NAV.match(s) or _wordy(words) < 3:
         return False
-    letters = sum(ch.isalpha() for ch in s)
-    return letters >= 0.5 * len(s.replace(" ", ""))
+    return _letters(s) >= 0.5 * len(s.replace(" ", ""))
+
+
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _letters(s: str) -> int:
+    """``sum(ch.isalpha() for ch in s)``; for ASCII by deleting the letters as bytes (no loop)."""
+    if s.isascii():
+        return len(s) - len(s.encode("ascii").translate(None, _ASCII_LETTERS))
+    return sum(ch.isalpha() for ch in s)
+
+
+def _wordy(words: list[str]) -> int:
+    """How many of ``words`` hold at least two letters (a plain word: at once)."""
+    return sum(1 for w in words if (len(w) >= 2 and w.isalpha()) or _letters(w) >= 2)
 
 
 def find_title(
