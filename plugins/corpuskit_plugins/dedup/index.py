@@ -166,9 +166,28 @@ class SqliteIndex:
 
     def lookup(self, fp: bytes, buckets: list[int]) -> tuple[int | None, list[Entry]]:
         """``(key, [])`` for an exact duplicate of indexed document ``key``, else
-        ``(None, candidates(buckets))``."""
-        hit = self.find_exact(fp)
-        return (hit, []) if hit is not None else (None, self.candidates(buckets))
+        ``(None, candidates(buckets))``: one query for both (the exact row first)."""
+        key = self._exact.get(fp)
+        if key is not None:
+            return key, []
+        sql = self._queries.get(-len(buckets))
+        if sql is None:
+            marks = ",".join("?" * len(buckets))
+            sql = self._queries[-len(buckets)] = (
+                "SELECT key, -1, NULL FROM exact WHERE fp = ? UNION ALL "
+                "SELECT d.key, d.root, d.sig FROM docs d WHERE d.key IN "
+                f"(SELECT key FROM bands WHERE bucket IN ({marks}))"
+            )
+        rows = self._db.execute(sql, (fp, *buckets)).fetchall()
+        if rows and rows[0][2] is None:
+            return int(rows[0][0]), []
+        out = [Entry(k, r, from_compact(s)) for k, r, s in rows]
+        if self._bands:
+            pending = {k for b in buckets for k in self._bands.get(b, ())}
+            for k in sorted(pending):
+                _, parent, sig = self._docs[k]
+                out.append(Entry(k, parent, from_compact(sig)))
+        return None, out
 
     def candidates(self, buckets: list[int]) -> list[Entry]:
         sql = self._queries.get(len(buckets))
