@@ -255,6 +255,8 @@ def test_language_tables_cache(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert language.cache_dir() is None
     finally:
         _classifier.cache_clear()
+        for f in tmp_path.glob("langid-*"):  # ~120 MB: pytest keeps the last runs' folders
+            f.unlink()
 
 
 # --- metadata stage: the one-part check, the headline echo search, the re-join after removals ----
