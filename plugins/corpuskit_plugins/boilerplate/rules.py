@@ -288,7 +288,21 @@ def _neighbour_is_credit(line: Line) -> bool:
 
 def _name_is_credit(line: Line, off: int) -> bool:
     """The name-only line ``off`` away from ``line`` sits next to a caption (``line``)."""
+    view = _view_of(line)
+    if view is not None:
+        return _caption_like_at(view, line.index) and line.index + off > 0
     return is_caption_like(line.text, features_of(line) if off else None) and line.index + off > 0
+
+
+def _caption_like_at(view: DocView, index: int) -> bool:
+    """:func:`is_caption_like` of line ``index``, memoised per document (several rules ask)."""
+    memo = view.cache.get("caption-like")
+    if memo is None:
+        memo = view.cache["caption-like"] = {}
+    hit = memo.get(index)
+    if hit is None:
+        hit = memo[index] = is_caption_like(view.lines[index], view.features[index])
+    return hit
 
 
 # Words (or single characters) a line must contain for the gated rules to be called.
@@ -549,7 +563,9 @@ def credit_name(line: Line) -> str | None:
         return None
     # a bare name is weak evidence: only after a caption (caption, then credit)
     other = line.neighbour(-1)
-    if other and line.index > 1 and is_caption_like(other):
+    if other and line.index > 1 and (
+        _caption_like_at(view, line.index - 1) if view is not None else is_caption_like(other)
+    ):
         return "photographer's name after a caption"
     return None
 
@@ -573,7 +589,7 @@ def caption_near_credit(line: Line) -> str | None:
             return None
     elif not _neighbour_is_credit(line):
         return None
-    if is_caption_like(line.text, f):
+    if (_caption_like_at(view, line.index) if view is not None else is_caption_like(line.text, f)):
         return "caption next to a photo credit"
     if f.n_words <= 6 and not f.ends_sentence and (line.index > 0 or is_name_like(line.text)):
         return "picture label next to a photo credit"
