@@ -140,6 +140,17 @@ EPA-EFE/File"""
     assert hits > 30
 
 
+def test_name_line_matches_token_by_token() -> None:
+    assert rules._NAME_TOKEN.pattern.startswith("^") and rules._NAME_TOKEN.pattern.endswith("$")
+    names = ["Chip Somodevilla", "Jane  Roe", " Ali al-Sistani ", "Mary-Jane O’Neil", "J. Roe", "Jim Watson AFP",
+             "van Dyke Smith", "Jane roe", "Jane Roe Jr. III", "Ana de la Cruz", "ÉMILE ZOLA", "Jane\tRoe"]
+    lines = names + [line for doc in _documents() for line in doc]
+    for line in lines:
+        tokens = line.split()
+        expected = 2 <= len(tokens) <= 4 and all(rules._NAME_TOKEN.match(t) for t in tokens)
+        assert (rules._NAME_LINE.fullmatch(line.strip()) is not None) == expected, line
+
+
 def test_gate_words_fit_the_ascii_head() -> None:
     assert max(len(w) for words in rules._GATE_WORDS.values() for w in words) < rules._ASCII_HEAD
 

@@ -68,6 +68,10 @@ _NAME_TOKEN = re.compile(
     r"(?:[-’'][A-Z][\w'’-]*)?|[A-Z]\.)$"
 )
 
+# _NAME_TOKEN for each of 2 to 4 whitespace-separated tokens, in one call (a token
+# cannot contain whitespace, so each must match whole)
+_NAME_LINE = re.compile(rf"(?:{_NAME_TOKEN.pattern[1:-1]})(?:\s+(?:{_NAME_TOKEN.pattern[1:-1]})){{1,3}}")
+
 _CAPTION_VERBS = re.compile(
     r"\b(?:holds?|speaks?|talks?|attends?|arrives?|walks?|waves?|gestures?|poses?|looks? on|"
     r"stands?|sits?|leaves?|delivers?|greets?|shakes? hands|listens?|reacts?|"
@@ -196,7 +200,7 @@ def is_name_like(text: str) -> bool:
         return False
     if not tokens[0][0].isupper() and not tokens[0].startswith(("al-", "el-")):
         return False
-    return all(_NAME_TOKEN.match(t) for t in tokens)
+    return _NAME_LINE.fullmatch(text.strip()) is not None  # every token a _NAME_TOKEN
 
 
 def is_caption_like(text: str, feat: LineFeatures | None = None) -> bool:
