@@ -227,10 +227,12 @@ def _title_echo(view: DocView) -> int | None:
     parts = [p.strip() for p in _TITLE_SPLIT.split(first) if len(p.strip()) >= 12]
     if not parts:
         return None
+    whole = {first, *parts}  # a line equal to the title or one of its parts
     for i in range(1, min(len(view), 400)):
         line = view.lines[i].casefold()
-        if len(line) >= 12 and (line == first or any(line == p or (len(line) >= 20 and p.startswith(line))
-                                                     for p in parts)):
+        if len(line) < 12:
+            continue
+        if line in whole or (len(line) >= 20 and any(p.startswith(line) for p in parts)):
             return i
     return None
 
