@@ -3,6 +3,13 @@
 :class:`Cleaner` holds the rules selected for a mode and turns a document's text into
 one :class:`Decision` per non-empty line. The stage and ``corpuskit explain`` both use
 it, so what ``explain`` prints is exactly what the stage does.
+
+Speed: most lines are not boilerplate, so the engine calls a rule only where it can
+fire. Built-in rules declare that with :func:`~.rules.max_chars` (length, trigger words,
+position), :func:`~.rules.only_at` (candidate lines from per-document flags) and
+:func:`~.rules.gated` (a bit of :func:`~.rules.line_gates`, a string-level test of the
+rule's first words); the selection per kind of line is memoised. Third-party rules
+declare none of these, so they see every line no earlier rule dropped.
 """
 
 from __future__ import annotations
