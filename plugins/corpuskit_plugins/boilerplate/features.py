@@ -255,4 +255,4 @@ def features_of(line: Line) -> LineFeatures:
 
 def split_lines(text: str) -> list[str]:
     """The stripped non-empty lines of ``text``."""
-    return [s for s in (raw.strip() for raw in text.splitlines()) if s]
+    return [s for s in map(str.strip, text.splitlines()) if s]
