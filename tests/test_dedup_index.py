@@ -162,10 +162,12 @@ def test_memory_and_file_indexes_agree(tmp_path: Path) -> None:
     finally:
         MemoryIndex.MERGE_MIN = saved
     kept_file, sink_file, stage_file = run(docs(), index=str(tmp_path / "d.sqlite"))
-    assert kept_mem == kept_file
-    assert sink_mem.duplicates == sink_file.duplicates
+    kept_tmp, sink_tmp, stage_tmp = run(docs(), in_memory=False)  # temporary SQLite file
+    assert kept_mem == kept_file == kept_tmp
+    assert sink_mem.duplicates == sink_file.duplicates == sink_tmp.duplicates
     mem, file = stage_mem.stats(), stage_file.stats()
     assert {k: v for k, v in mem.items() if k != "index"} == {k: v for k, v in file.items() if k != "index"}
+    assert stage_tmp.stats() == mem
     assert mem["near_duplicates"] > 200 and mem["exact_duplicates"] == 30
 
 

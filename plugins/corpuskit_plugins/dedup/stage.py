@@ -112,6 +112,10 @@ class DedupStage(Stage):
         ``backend="file"``: path of the SQLite index kept across runs (none: a
         private in-memory index, gone at the end). ``backend="redis"``: the key prefix
         (default ``corpuskit:dedup``).
+    ``in_memory`` (true)
+        Without ``index``: keep the run's index in memory (about 0.7 KB per document,
+        fastest) or, with false, in a temporary SQLite file (memory stays flat, about
+        5× more time per document in the main process).
     ``backend`` ("file")
         ``"file"`` or ``"redis"``.
     ``redis_url`` ("redis://localhost:6379/0")
@@ -145,6 +149,7 @@ class DedupStage(Stage):
         target_recall: float = DEFAULT_TARGET_RECALL,
         z: float = DEFAULT_Z,
         cache_mb: int = 64,
+        in_memory: bool = True,
         **options: Any,
     ) -> None:
         if options:
@@ -184,6 +189,7 @@ class DedupStage(Stage):
         self.redis_url = redis_url
         self.seed = int(seed)
         self.cache_mb = _as_int("cache_mb", cache_mb)
+        self.in_memory = bool(in_memory)
         self.cutoff = verify_cutoff(self.threshold, self.num_perm, float(z))
         self.floor = min(self.cutoff, CHAIN_FLOOR)
         self.signer = Signer(self.num_perm, self.seed)
@@ -217,7 +223,7 @@ class DedupStage(Stage):
             if self.backend == "redis":
                 prefix = str(self.index_path) if self.index_path else "corpuskit:dedup"
                 index = RedisIndex(self.redis_url, prefix=prefix)
-            elif self.index_path is None:
+            elif self.index_path is None and self.in_memory:
                 index = MemoryIndex(2 * self.num_perm)
             else:
                 index = SqliteIndex(self.index_path, cache_mb=self.cache_mb)
