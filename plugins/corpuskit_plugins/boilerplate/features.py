@@ -47,6 +47,9 @@ _ENDERS = frozenset(".!?…:;。！？")
 _CLOSERS = "\"'”’»)]"
 _MARK_START = frozenset("0123456789•·▪►■◦*–-")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[•·▪►■◦*–-])\s+")
+# whole words opening with an ASCII capital (for ASCII text: the words whose first
+# character is upper case)
+_CAPITALISED = re.compile(r"(?<!\S)[A-Z]\S*").findall
 
 # What ``\s`` matches in a ``str`` pattern (Py_UNICODE_ISSPACE, the same test as
 # str.isspace); no whitespace code point lies above U+3000.
@@ -160,14 +163,19 @@ class LineFeatures:
     def cap_ratio(self) -> float:
         """The share of non-stopwords that start with a capital letter."""
         if self._cap_ratio < 0:
-            words = self.text.split()
-            # per word: capitalised?  (counted with C-level maps: page dumps ask this of
-            # nearly every line). The lower-cased words of ``low`` are these words lower-cased
-            # (lower() keeps word boundaries; ’ -> ' changes no stopword test).
-            upper = list(map(str.isupper, map(itemgetter(0), words)))
-            n_upper = sum(upper)
-            caps = n_upper - sum(map(and_, upper, map(_IS_STOP, self._low_words))) if n_upper else 0
-            content = len(words) - self.stops
+            text = self.text
+            if text.isascii():
+                # ASCII: a capital is A-Z, so one scan finds the capitalised words
+                upper = _CAPITALISED(text)
+                caps = len(upper) - sum(map(_IS_STOP, map(str.lower, upper))) if upper else 0
+            else:
+                # per word: capitalised? (C-level maps). The lower-cased words of ``low`` are
+                # these words lower-cased (lower() keeps word boundaries; ’ -> ' changes no
+                # stopword test).
+                flags = list(map(str.isupper, map(itemgetter(0), text.split())))
+                n_upper = sum(flags)
+                caps = n_upper - sum(map(and_, flags, map(_IS_STOP, self._low_words))) if n_upper else 0
+            content = self._nw - self.stops  # _nw: the number of words of text.split()
             self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
         return self._cap_ratio
 
