@@ -187,3 +187,22 @@ def test_label_key_matches_the_regex_definition() -> None:
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
         low = s.lower().replace("’", "'")
         assert label_key(low) == strip.sub("", lead.sub("", low)).strip(), repr(s)
+
+
+def test_cap_ratio_matches_the_word_by_word_definition() -> None:
+    from corpuskit_plugins.boilerplate.features import _IS_STOP, LineFeatures
+
+    def reference(text: str) -> float:
+        words = text.split()
+        upper = [w.lower() for w in words if w[0].isupper()]
+        caps = len(upper) - sum(map(_IS_STOP, upper)) if upper else 0
+        content = len(words) - LineFeatures(text).stops
+        return min(1.0, caps / content) if content > 0 else 0.0
+
+    rng = random.Random(5)
+    alphabet = list("aAbZ T\t\x1c.-(’")
+    lines = ["İstanbul Is The City", "The’s And’ THE", "Ǆungla Der Die", "iPhone McDonald The", "A\tB\x1cC The"]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))).strip() or "x" for _ in range(5000)]
+    lines += [line for doc in _documents()[:10] for line in doc]
+    for line in lines:
+        assert LineFeatures(line).cap_ratio == reference(line), repr(line)
