@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import zstandard
 
 import corpuskit
@@ -102,11 +103,19 @@ def read_jsonl(path: Path, options: ReaderOptions) -> Iterator[Document | ReadFa
                           f"corrupt or truncated compressed data after line {lineno} ({exc})", lineno + 1)
 
 
+_REFUSED = object()
+
+
 def _parse_line(raw: bytes, path: Path, lineno: int, base_id: str, options: ReaderOptions
                 ) -> Document | ReadFailure:
     fallback = f"{base_id}:{lineno}"
     try:
-        record = json.loads(raw)
+        record: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        record = _REFUSED  # the standard parser decides, and names the error, for what orjson refuses
+    try:
+        if record is _REFUSED:
+            record = json.loads(raw)
     except UnicodeDecodeError as exc:
         return ReadFailure(fallback, str(path), f"invalid UTF-8 ({exc.reason})", lineno,
                            raw.decode("utf-8", "replace")[:10000])
