@@ -224,6 +224,45 @@ def test_furniture_label_rule(label: str) -> None:
     assert dropped(with_article(label))[label] == "furniture-label"
 
 
+@pytest.mark.parametrize(
+    ("menu", "reason"),
+    [
+        ("Politics | Business | Sport | Culture | Weather", "navigation menu"),
+        ("Nachrichten • Wirtschaft • Kultur", "navigation menu"),
+        ("Subscribe | Sign in", "menu of site furniture"),
+        ("Log in|Register", "menu of site furniture"),
+        ("Share this story: Facebook Twitter WhatsApp Email", "share buttons"),
+        ("Teilen: Facebook | X | E-Mail", "share buttons"),
+        ("Read more at harbourtimes.example.org", "promo/related link"),
+        ("This article originally appeared on www.coastwatch.net", "promo/related link"),
+    ],
+)
+def test_menu_line_rule(menu: str, reason: str) -> None:
+    got = {d.text: (d.rule, d.reason) for d in explain_text(with_article(menu), None, "conservative", "text")}
+    assert got[menu] == ("menu-line", reason)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "| Team | Wins | Losses |",  # a table row
+        "Letters: Flood barriers | Ferry fares | Parking rules",  # items with a colon: a headline
+        "He chose trains | she chose buses | we walked home.",  # sentence punctuation
+        "Read more at home, the mayor said, and fewer people would crowd the library.",
+        "Share prices fell | bonds rose | the pound held steady in late trading today",
+    ],
+)
+def test_menu_line_rule_keeps_prose_tables_and_headlines(line: str) -> None:
+    assert line not in dropped(with_article(line), "aggressive")
+
+
+def test_menu_line_keeps_the_documents_own_headline() -> None:
+    lines = ["Storms | Floods | Heat", *article_lines()]
+    rule = dict(BUILTIN_RULES)["menu-line"][0]
+    assert rule(Line(lines[0], 0, lines, {"title": "Storms | Floods | Heat"})) is None
+    assert rule(Line(lines[0], 0, lines, {})) == "navigation menu"
+
+
 def test_teaser_block_after_promo_header_to_the_end() -> None:
     teasers = [
         "Coastal towns brace for the strongest storm in a generation.",

@@ -1175,6 +1175,65 @@ def before_headline(line: Line) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------
+# menus and share bars on one line: "World | Home | Politics", "Subscribe | Sign in",
+# "Share this article: Facebook Twitter Email", "Read more at example.com"
+
+_MENU_SEP = re.compile(r"\s*\|\s*|\s+[•·]\s+")
+_SHARE_BAR = re.compile(
+    r"^(?:share|share (?:this|the) (?:article|story|post|page|video)|share on|teilen|artikel teilen|partager|"
+    r"compartir|condividi|compartilhe|udostępnij)\s*[:|]?\s*"
+    r"(?:(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail|print|copy link|messenger|"
+    r"telegram|flipboard|instagram|youtube|tiktok|x|mail|xing|threads|bluesky|sms)(?:\s*[|/·,•]\s*|\s+|$))+$",
+    re.I,
+)
+_READ_AT = re.compile(
+    r"^(?:read (?:more|the (?:full|rest of the|whole) (?:story|article)|full (?:story|article))|"
+    r"continue reading|originally published|(?:this|the) (?:article|story|post) (?:was )?(?:originally )?"
+    r"(?:appeared|published)|first published)\s+(?:at|on|in|by)\s+(?:www\.)?[\w-]+(?:\.[\w-]+)+[.!]?$",
+    re.I,
+)
+_MENU_ITEM_BAD = frozenset(".!?,;:\"“”")
+
+
+def _is_menu(parts: list[str]) -> bool:
+    """Three or more short items (one to three words, no sentence punctuation, mostly letters)."""
+    return len(parts) >= 3 and all(
+        0 < len(p.split()) <= 3 and _MENU_ITEM_BAD.isdisjoint(p) and sum(c.isalpha() for c in p) > len(p) / 2
+        for p in parts
+    )
+
+
+@max_chars(160, triggers=("|", "•", "·", "share", "teilen", "partager", "compartir", "condividi",
+                          "compartilhe", "udostępnij", "read", "continue", "originally", "published"))
+def menu_line(line: Line) -> str | None:
+    """A menu or share bar on one line: "World | Home | Politics | Sport", "Subscribe | Sign in",
+    "Share this article: Facebook Twitter Email", "Read more at example.com".
+
+    Table rows (a line that starts or ends with "|") and the document's own headline are kept.
+    """
+    text = _core(line.text).strip()
+    if len(text) > 160 or not text:
+        return None
+    if _SHARE_BAR.match(text):
+        return "share buttons"
+    if _READ_AT.match(text):
+        return "promo/related link"
+    if text[0] == "|" or text[-1] == "|":
+        return None
+    parts = [p for p in _MENU_SEP.split(text) if p]
+    if len(parts) < 2:
+        return None
+    if all(_label_key(p) in _LABELS_NORM for p in parts):
+        return "menu of site furniture"
+    if _is_menu(parts):
+        title = line.metadata.get("title") if line.metadata else None
+        if isinstance(title, str) and _norm(title) == _norm(text):
+            return None
+        return "navigation menu"
+    return None
+
+
 #: name -> (rule, minimum mode level). Order matters only for which reason is shown.
 BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "photo-credit": (photo_credit, CONSERVATIVE),
@@ -1192,6 +1251,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "ad-offer": (ad_offer, CONSERVATIVE),
     "comments-policy": (comments_policy, CONSERVATIVE),
     "disclosure": (disclosure, CONSERVATIVE),
+    "menu-line": (menu_line, CONSERVATIVE),
     "caption-near-credit": (caption_near_credit, BALANCED),
     "credit-name": (credit_name, BALANCED),
     "caption-fragment": (caption_fragment, BALANCED),
