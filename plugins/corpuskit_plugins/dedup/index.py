@@ -312,14 +312,17 @@ class MemoryIndex:
     added).
     """
 
-    #: Merge recent entries once there are this many, or 1/16 of the merged ones (at most 2**19).
+    #: Merge recent entries once there are this many, or 1/32 of the merged ones (at most 2**17:
+    #: the dict of recent entries costs ~100 bytes per entry).
     MERGE_MIN = 1 << 16
-    MERGE_MAX = 1 << 19
-    MERGE_FRACTION = 16
+    MERGE_MAX = 1 << 17
+    MERGE_FRACTION = 32
 
     def __init__(self, sig_bytes: int = 256) -> None:
         self._w = sig_bytes
-        self._ids: list[str] = []
+        # ids as one UTF-8 buffer and end offsets: ~70 bytes per document less than a list of str
+        self._ids = bytearray()
+        self._id_ends = array("q")
         self._parents = array("q")
         self._sigs = bytearray()
         self._fps = bytearray()
@@ -384,7 +387,7 @@ class MemoryIndex:
         return [self.entry(k) for k in self._keys(buckets)]
 
     def entry(self, key: int) -> Entry:
-        if not 0 < key <= len(self._ids):
+        if not 0 < key <= len(self._id_ends):
             raise KeyError(key)
         parent = self._parents[key - 1]
         w = self._w
@@ -392,22 +395,24 @@ class MemoryIndex:
         return Entry(key, None if parent < 0 else parent, sig)
 
     def parent(self, key: int) -> int | None:
-        if not 0 < key <= len(self._ids):
+        if not 0 < key <= len(self._id_ends):
             return None
         parent = self._parents[key - 1]
         return None if parent < 0 else parent
 
     def doc_id(self, key: int) -> str:
-        if not 0 < key <= len(self._ids):
+        ends = self._id_ends
+        if not 0 < key <= len(ends):
             raise KeyError(key)
-        return self._ids[key - 1]
+        return self._ids[ends[key - 2] if key > 1 else 0:ends[key - 1]].decode("utf-8", "surrogatepass")
 
     def add(self, doc_id: str, fp: bytes, buckets: list[int], sig: bytes, parent: int | None) -> int:
         if len(sig) != self._w or len(fp) != 16:
             raise ValueError(f"signature of {len(sig)} bytes (index holds {self._w}) "
                              f"or fingerprint of {len(fp)} bytes")
-        self._ids.append(doc_id)
-        key = len(self._ids)
+        self._ids += doc_id.encode("utf-8", "surrogatepass")
+        self._id_ends.append(len(self._ids))
+        key = len(self._id_ends)
         self._parents.append(-1 if parent is None else parent)
         self._sigs += sig
         self._fps += fp
@@ -445,18 +450,19 @@ class MemoryIndex:
         self._extra_exact.setdefault(fp, key)
 
     def set_parent(self, key: int, parent: int) -> None:
-        if 0 < key <= len(self._ids):
+        if 0 < key <= len(self._id_ends):
             self._parents[key - 1] = parent
 
     def count(self) -> int:
-        return len(self._ids)
+        return len(self._id_ends)
 
     def close(self) -> None:
         """Forget everything (the index was private to the run)."""
         self.abort()
 
     def abort(self) -> None:
-        self._ids = []
+        self._ids = bytearray()
+        self._id_ends = array("q")
         self._parents = array("q")
         self._sigs = bytearray()
         self._fps = bytearray()
