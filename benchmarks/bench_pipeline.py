@@ -24,11 +24,10 @@ Rows (first size):
 * **datatrove minhash**: datatrove's four-step MinHash pipeline (signatures, buckets,
   clusters, filter, reading and writing JSONL) with 2 workers, when datatrove installs.
 
-Then per size: the pipeline without its two slowest per-document stages (``--scale-skip``,
-default metadata and counts) at 1 and 2 workers, and the I/O baseline, with peak memory,
-so the growth per document can be read off (targets: >= 2,000 docs/s per core end to
-end; >= 1.7x from 1 to 2 workers; memory growth <= 1 KB per document, from the dedup
-index only).
+Then per size: the whole pipeline (``--scale-skip`` leaves stages out) at 1 and 2
+workers, and the I/O baseline, with peak memory, so the growth per document can be
+read off (targets: >= 2,000 docs/s per core end to end; >= 1.7x from 1 to 2 workers;
+memory growth <= 1 KB per document, from the dedup index only).
 """
 
 from __future__ import annotations
@@ -281,9 +280,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2, help="the scaled worker count (default 2)")
     ap.add_argument("--no-ray", action="store_true", help="skip the Ray engine row")
     ap.add_argument("--no-datatrove", action="store_true", help="skip the datatrove anchor")
-    ap.add_argument("--scale-skip", default="metadata,counts", metavar="STAGES",
-                    help="stages skipped in the runs at the larger sizes (default metadata,counts: the "
-                    "slowest per-document stages; the scale runs are about memory and scaling)")
+    ap.add_argument("--scale-skip", default="", metavar="STAGES",
+                    help="stages to leave out of the runs at every size (default: none, the whole "
+                    "pipeline)")
     ap.add_argument("--keep", metavar="DIR", help="keep corpora and outputs in DIR (reused next time)")
     ap.add_argument("--ray-child", nargs=2, metavar=("SRC", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--datatrove-child", nargs=2, metavar=("SRC", "WORK"), help=argparse.SUPPRESS)
