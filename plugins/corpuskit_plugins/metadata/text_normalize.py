@@ -237,7 +237,7 @@ def _needs_ftfy(text: str, rare: tuple[bool, str] | None = None) -> bool:
 
 def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
     """One round of normalization; also whether ftfy ran (without it one round is a fixed point)."""
-    rare = _rare(text)
+    rare: tuple[bool, str] | None = _rare(text)
     special = _has_special(text, rare)
     if special:
         text = _line_breaks(text)
