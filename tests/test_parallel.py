@@ -11,7 +11,7 @@ import corpuskit
 from conftest import read_jsonl
 from corpuskit.document import Document, Source
 from corpuskit.manager import load_plugins
-from corpuskit.parallel import BatchedSegment, ParallelSegment, _pack, _unpack, plan
+from corpuskit.parallel import ParallelSegment, _pack, _unpack, plan
 from corpuskit.run import OutputPaths, RunOptions, run_clean
 from corpuskit.stage import prepares
 
@@ -95,9 +95,7 @@ def test_plan_runs_prepare_in_the_segment_before_or_in_one_of_its_own() -> None:
     assert out[1].stages == [] and out[1].prepare_for is first  # type: ignore[attr-defined]
     assert out[1].stage_stats() == []  # type: ignore[attr-defined]
     assert plan([up, through], plugins, {}, 2)[0].prepare_for is None  # type: ignore[attr-defined]
-    one = plan([up, first, through], plugins, {}, 1)  # one process: batches, prepare in-process
-    assert [type(s) for s in one] == [BatchedSegment, FirstOfLength, Passthrough]
-    assert one[0].stages == [up]  # type: ignore[attr-defined]
+    assert plan([up, first], plugins, {}, 1) == [up, first]
 
 
 def test_documents_cross_the_process_boundary_unchanged() -> None:
