@@ -832,12 +832,13 @@ _WIDGET = re.compile(
     r"^(?:thanks for (?:signing up|subscribing)|watch for us in your inbox)[.!]?$",
     re.I,
 )
-_SOCIAL = re.compile(
-    r"^(?:(?:share (?:on|via)\s+)?(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail|print|"
+#: One share button and its separator: "Facebook | ", "Email" (shared by widget and menu rules).
+_SHARE_BUTTON = (
+    r"(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail|print|"
     r"copy link|messenger|telegram|flipboard|instagram|youtube|tiktok|x|mail|xing|threads|bluesky|sms)"
-    r"(?:\s*[|/·,•]\s*|\s+|$))+$",
-    re.I,
+    r"(?:\s*[|/·,•]\s*|\s+|$)"
 )
+_SOCIAL = re.compile(rf"^(?:(?:share (?:on|via)\s+)?{_SHARE_BUTTON})+$", re.I)
 _NO_WORDS = re.compile(r"^[\W_]+$")
 _DOMAIN_ONLY = re.compile(
     r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|news|co|uk|de|fr|es|it|pl|pt|br|nl|io)$", re.I
@@ -1182,9 +1183,7 @@ def before_headline(line: Line) -> str | None:
 _MENU_SEP = re.compile(r"\s*\|\s*|\s+[•·]\s+")
 _SHARE_BAR = re.compile(
     r"^(?:share|share (?:this|the) (?:article|story|post|page|video)|share on|teilen|artikel teilen|partager|"
-    r"compartir|condividi|compartilhe|udostępnij)\s*[:|]?\s*"
-    r"(?:(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|e-mail|print|copy link|messenger|"
-    r"telegram|flipboard|instagram|youtube|tiktok|x|mail|xing|threads|bluesky|sms)(?:\s*[|/·,•]\s*|\s+|$))+$",
+    r"compartir|condividi|compartilhe|udostępnij)\s*[:|]?\s*" + f"(?:{_SHARE_BUTTON})+$",
     re.I,
 )
 _READ_AT = re.compile(

@@ -320,6 +320,10 @@ class MemoryIndex:
 
     def __init__(self, sig_bytes: int = 256) -> None:
         self._w = sig_bytes
+        self._clear()
+
+    def _clear(self) -> None:
+        """Start empty (also what :meth:`abort` leaves)."""
         # ids as one UTF-8 buffer and end offsets: ~70 bytes per document less than a list of str
         self._ids = bytearray()
         self._id_ends = array("q")
@@ -461,17 +465,7 @@ class MemoryIndex:
         self.abort()
 
     def abort(self) -> None:
-        self._ids = bytearray()
-        self._id_ends = array("q")
-        self._parents = array("q")
-        self._sigs = bytearray()
-        self._fps = bytearray()
-        self._bucket = np.empty(0, dtype=np.int64)
-        self._key = np.empty(0, dtype=np.int32)
-        self._recent = {}
-        self._new_bucket = array("q")
-        self._new_key = array("i")
-        self._extra_exact = {}
+        self._clear()
 
 
 _RECORD = struct.Struct("<qH")  # parent (-1: root), signature length in bytes
