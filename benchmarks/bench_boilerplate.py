@@ -23,14 +23,13 @@ import gzip
 import json
 import os
 import sys
-import time
-from collections.abc import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "plugins")]
 
 import synthetic  # noqa: E402
+from timing import best  # noqa: E402
 
 from corpuskit import Document, Source  # noqa: E402
 from corpuskit.context import RunContext  # noqa: E402
@@ -77,16 +76,6 @@ def load_sets(devset: str, n_synthetic: int) -> dict[str, tuple[list[str], str]]
         sets["real-text"] = (dumps, "text")
     sets["synthetic"] = ([r["text"] for r in synthetic.generate(n_synthetic, seed=1, dup_share=0.1)], "text")
     return sets
-
-
-def best(fn: Callable[[], object], rounds: int) -> float:
-    """The smallest CPU time of ``rounds`` calls of ``fn``."""
-    b = float("inf")
-    for _ in range(rounds):
-        t = time.process_time()
-        fn()
-        b = min(b, time.process_time() - t)
-    return b
 
 
 def main(argv: list[str] | None = None) -> None:

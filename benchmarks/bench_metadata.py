@@ -35,7 +35,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,6 +42,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT, os.path.join(ROOT, "plugins")]
 
 import synthetic  # noqa: E402
+from timing import best  # noqa: E402
 
 from corpuskit import Document, Source  # noqa: E402
 from corpuskit_plugins.metadata import CountsStage, MetadataStage  # noqa: E402
@@ -86,16 +86,6 @@ def load_sets(devset: str, n_synthetic: int) -> dict[str, list[Document]]:
                     docs.append(Document(f, fh.read(), {}, Source(f, None, "text")))
             sets[name] = docs
     return sets
-
-
-def best(fn: Callable[[], object], rounds: int) -> float:
-    """The smallest CPU time of ``rounds`` calls of ``fn``."""
-    b = float("inf")
-    for _ in range(rounds):
-        t = time.process_time()
-        fn()
-        b = min(b, time.process_time() - t)
-    return b
 
 
 def startup(env_cache: str | None, runs: int) -> tuple[float, float, float, float]:
