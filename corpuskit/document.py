@@ -34,6 +34,10 @@ class Document:
     ``prepared`` carries the results of :meth:`corpuskit.Stage.prepare` computed in a
     worker process to the stage that asked for them (by stage name); it is never
     written to the output and is ``None`` almost always.
+
+    ``position`` is the document's place in the run's input (set by the runner, counting
+    unreadable records too): the rejects and duplicates files are written in that order
+    whatever order the stages report drops in. Never written to the output.
     """
 
     id: str
@@ -41,6 +45,7 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     source: Source | None = None
     prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    position: int | None = field(default=None, repr=False, compare=False)
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-serialisable output record (``id``, ``text``, ``metadata``)."""

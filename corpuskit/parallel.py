@@ -71,17 +71,17 @@ def _pack(doc: Document) -> Packed:
     if type(doc) is not Document or (src is not None and type(src) is not Source):
         return doc
     if src is None:
-        return (doc.id, doc.text, doc.metadata, doc.prepared)
-    return (doc.id, doc.text, doc.metadata, doc.prepared, src.path, src.line, src.format)
+        return (doc.id, doc.text, doc.metadata, doc.prepared, doc.position)
+    return (doc.id, doc.text, doc.metadata, doc.prepared, doc.position, src.path, src.line, src.format)
 
 
 def _unpack(item: Packed) -> Document:
     """The inverse of :func:`_pack`."""
     if not isinstance(item, tuple):
         return item
-    if len(item) == 4:
-        return Document(item[0], item[1], item[2], None, item[3])
-    return Document(item[0], item[1], item[2], Source(item[4], item[5], item[6]), item[3])
+    if len(item) == 5:
+        return Document(item[0], item[1], item[2], None, item[3], item[4])
+    return Document(item[0], item[1], item[2], Source(item[5], item[6], item[7]), item[3], item[4])
 
 
 def _init_worker(spec: dict[str, Any], names: list[str], options: dict[str, dict[str, Any]],
@@ -234,13 +234,67 @@ class ParallelSegment(Stage):
         return self.totals
 
 
+class BatchedSegment(Stage):
+    """A run of per-document stages applied in this process, one batch at a time.
+
+    What ``--workers 1`` runs: every stage sees a whole batch before the next stage does,
+    as in a worker of :class:`ParallelSegment`, so each stage's tables and caches stay
+    hot in the CPU cache across the batch (a document-at-a-time chain evicts them
+    between stages). Drops are reported batch by batch, stage by stage; the run's side
+    files put them back in input order (:mod:`corpuskit.ordering`). At most one batch
+    is held in memory.
+    """
+
+    per_document = True
+
+    def __init__(self, stages: Sequence[Stage], batch_size: int | None = None) -> None:
+        super().__init__()
+        self.stages = list(stages)
+        self.name = "+".join(s.name for s in self.stages)  # type: ignore[misc]
+        self.batch_size = batch_size or BATCH_SIZE
+        self.totals = [StageStats(s.name) for s in self.stages]
+
+    def setup(self, context: RunContext) -> None:
+        super().setup(context)
+        for stage in self.stages:
+            stage.setup(context)
+
+    def process(self, docs: Iterable[Document]) -> Iterator[Document]:
+        clock = time.perf_counter
+        for batch in _batches(docs, self.batch_size):
+            for stage, total in zip(self.stages, self.totals, strict=True):
+                start = clock()
+                out = list(stage.process(batch))
+                total.seconds += clock() - start
+                total.docs_in += len(batch)
+                total.docs_out += len(out)
+                batch = out
+            yield from batch
+
+    def close(self) -> None:
+        for stage in self.stages:
+            stage.close()
+
+    def abort(self) -> None:
+        for stage in self.stages:
+            try:
+                stage.abort()
+            except Exception:  # one stage failing to abort must not hide the cause
+                continue
+
+    def stage_stats(self) -> list[StageStats]:
+        """Per-stage counts and seconds."""
+        return self.totals
+
+
 def plan(stages: Sequence[Stage], plugins: Plugins, options: dict[str, dict[str, Any]], workers: int
          ) -> list[Stage]:
-    """Group consecutive per-document stages into :class:`ParallelSegment` s when ``workers > 1``;
-    a stage that declares :meth:`Stage.prepare` has it run by the segment before it (one of its
-    own if the stage before it is not per-document)."""
+    """Group consecutive per-document stages into :class:`ParallelSegment` s when ``workers > 1``
+    (:class:`BatchedSegment` s in this process otherwise); a stage that declares
+    :meth:`Stage.prepare` has it run by the segment before it (one of its own if the stage
+    before it is not per-document) when there are workers."""
     if workers <= 1:
-        return list(stages)
+        return _batched(stages)
     out: list[Stage] = []
     run: list[Stage] = []
     for stage in [*stages, None]:
@@ -250,6 +304,22 @@ def plan(stages: Sequence[Stage], plugins: Plugins, options: dict[str, dict[str,
         preparer = stage if stage is not None and prepares(stage) else None
         if run or preparer is not None:
             out.append(ParallelSegment(run, plugins, options, workers, prepare_for=preparer))
+            run = []
+        if stage is not None:
+            out.append(stage)
+    return out
+
+
+def _batched(stages: Sequence[Stage]) -> list[Stage]:
+    """Group consecutive per-document stages into :class:`BatchedSegment` s (one process)."""
+    out: list[Stage] = []
+    run: list[Stage] = []
+    for stage in [*stages, None]:
+        if stage is not None and stage.per_document:
+            run.append(stage)
+            continue
+        if run:
+            out.append(BatchedSegment(run))
             run = []
         if stage is not None:
             out.append(stage)

@@ -20,6 +20,7 @@ from corpuskit.document import Document, Source
 from corpuskit.events import EventSink
 from corpuskit.inputs import InputFile, expand_inputs, select_shard
 from corpuskit.manager import Plugins
+from corpuskit.ordering import InputOrder
 from corpuskit.parallel import plan
 from corpuskit.pipeline import Chain, ConfigError, build_stages, select_stage_names
 from corpuskit.readers import ReaderOptions, ReadFailure
@@ -88,27 +89,43 @@ class RunOptions:
 Progress = Callable[[int, int, int], None]
 
 
-def read_documents(files: Iterator[InputFile], options: ReaderOptions, events: EventSink
-                   ) -> Iterator[Document]:
-    """Documents from every input file; anything unreadable goes to ``events`` as a reject."""
+def read_documents(files: Iterator[InputFile], options: ReaderOptions, events: EventSink,
+                   order: InputOrder | None = None) -> Iterator[Document]:
+    """Documents from every input file; anything unreadable goes to ``events`` as a reject.
+
+    Every item (document or failure) gets the next input position (``Document.position``),
+    entered into ``order`` when given, so drops can be written in input order.
+    """
+    position = 0
+
+    def failed(doc: Document, reason: str) -> None:
+        nonlocal position
+        doc.position = position
+        if order is not None:
+            order.enter(position)
+        position += 1
+        events.reject(doc, stage=READ_STAGE, reason=reason)
+
     for file in files:
         source = str(file.path)
         if file.reader is None:
             suffix = "".join(file.path.suffixes) or "(none)"
-            events.reject(Document(file.path.stem, "", {}, Source(source)), stage=READ_STAGE,
-                          reason=f"no reader for suffix {suffix}")
+            failed(Document(file.path.stem, "", {}, Source(source)), f"no reader for suffix {suffix}")
             continue
         opts = ReaderOptions(file.root, options.text_fields, options.id_fields, options.extra)
         try:
             for item in file.reader.value(file.path, opts):
                 if isinstance(item, ReadFailure):
-                    doc = Document(item.id, item.raw or "", {}, Source(item.path, item.line))
-                    events.reject(doc, stage=READ_STAGE, reason=item.reason)
+                    failed(Document(item.id, item.raw or "", {}, Source(item.path, item.line)), item.reason)
                 else:
+                    item.position = position
+                    if order is not None:
+                        order.enter(position)
+                    position += 1
                     yield item
         except (OSError, UnicodeError, ValueError) as exc:
-            events.reject(Document(file.path.stem, "", {}, Source(source)), stage=READ_STAGE,
-                          reason=f"reader {file.reader.name!r} failed: {exc}")
+            failed(Document(file.path.stem, "", {}, Source(source)),
+                   f"reader {file.reader.name!r} failed: {exc}")
 
 
 def _open_writer(plugins: Plugins, name: str | None, output: str, stream: BinaryIO) -> Any:
@@ -165,7 +182,8 @@ def run_clean(
         writer = _open_writer(plugins, options.writer, paths.output, stream)
         plugins.manager.hook.corpuskit_pipeline_start(config=config, stages=names)
         files_in = select_shard(expand_inputs(inputs, registry, options.reader), options.shard)
-        docs = read_documents(files_in, options.reader_options, events)
+        order = files.order
+        docs = read_documents(files_in, options.reader_options, events, order)
         chain = Chain(docs, plan(stages, plugins, options.stage_options, options.workers), context)
         kept = 0
         last = 0.0
@@ -174,6 +192,7 @@ def run_clean(
                 writer.write(doc.to_record())
             except OSError as exc:  # disk full, file size limit, I/O error
                 raise OutputError(f"cannot write {paths.output}: {exc.strerror or exc}") from exc
+            order.leave(doc.position)
             kept += 1
             if progress is not None and (now := time.perf_counter()) - last > 0.2:
                 last = now

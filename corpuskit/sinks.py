@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from corpuskit.atomic import AtomicOutput, OutputError
 from corpuskit.document import Document
 from corpuskit.events import EventSink, duplicate_record, reject_record
 from corpuskit.jsonl import dumps_line
+from corpuskit.ordering import InputOrder
 
 
 class CountingSink:
@@ -45,9 +47,15 @@ class CountingSink:
 
 
 class FileSink:
-    """Writes rejects and duplicates as JSONL side files, each atomically."""
+    """Writes rejects and duplicates as JSONL side files, each atomically, in input order.
+
+    Records are serialised when the drop is reported and written in the order of the
+    documents' input positions (:class:`~corpuskit.ordering.InputOrder`; the runner
+    tells ``order`` which positions entered and left the pipeline).
+    """
 
     def __init__(self, rejects: Path, duplicates: Path) -> None:
+        self.order = InputOrder()
         self.rejects = AtomicOutput(rejects)
         try:
             self.duplicates = AtomicOutput(duplicates)
@@ -56,15 +64,17 @@ class FileSink:
             raise
 
     def reject(self, doc: Document, *, stage: str, reason: str) -> None:
-        _write(self.rejects, dumps_line(reject_record(doc, stage=stage, reason=reason)))
+        data = dumps_line(reject_record(doc, stage=stage, reason=reason))
+        self.order.emit(doc.position, partial(_write, self.rejects), data)
 
     def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
                   cluster: str | None) -> None:
         record = duplicate_record(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
-        _write(self.duplicates, dumps_line(record))
+        self.order.emit(doc.position, partial(_write, self.duplicates), dumps_line(record))
 
     def commit(self) -> None:
         """Move both files into place (call only when the run completed)."""
+        self.order.flush()
         self.rejects.commit()
         self.duplicates.commit()
 

@@ -3,6 +3,7 @@ result travels with the document and never reaches the output, and -w 1 / -w 2 a
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import corpuskit
 from conftest import read_jsonl
 from corpuskit.document import Document, Source
 from corpuskit.manager import load_plugins
-from corpuskit.parallel import ParallelSegment, _pack, _unpack, plan
+from corpuskit.parallel import BatchedSegment, ParallelSegment, _pack, _unpack, plan
 from corpuskit.run import OutputPaths, RunOptions, run_clean
 from corpuskit.stage import prepares
 
@@ -95,7 +96,9 @@ def test_plan_runs_prepare_in_the_segment_before_or_in_one_of_its_own() -> None:
     assert out[1].stages == [] and out[1].prepare_for is first  # type: ignore[attr-defined]
     assert out[1].stage_stats() == []  # type: ignore[attr-defined]
     assert plan([up, through], plugins, {}, 2)[0].prepare_for is None  # type: ignore[attr-defined]
-    assert plan([up, first], plugins, {}, 1) == [up, first]
+    one = plan([up, first, through], plugins, {}, 1)  # one process: batches, prepare in-process
+    assert [type(s) for s in one] == [BatchedSegment, FirstOfLength, Passthrough]
+    assert one[0].stages == [up]  # type: ignore[attr-defined]
 
 
 def test_documents_cross_the_process_boundary_unchanged() -> None:
@@ -143,3 +146,65 @@ def test_prepared_results_travel_from_the_workers_and_never_reach_the_output(tmp
             runs[(len(stages), workers)] = (out, dups, report.kept, report.duplicates)
     assert runs[(3, 1)] == runs[(3, 2)] and runs[(2, 1)] == runs[(2, 2)]
     assert runs[(3, 1)][2] == 37 and runs[(3, 1)][3] == 700 - 37
+
+
+class _DropEvery(corpuskit.Stage):
+    """Per document: reject every document whose number is a multiple of ``every``."""
+
+    every = 1
+
+    def process_document(self, doc: Document) -> Document | None:
+        if int(doc.id[1:]) % self.every == 0:
+            self.reject(doc, f"multiple of {self.every}")
+            return None
+        return doc
+
+
+class DropFives(_DropEvery):
+    name, order, every = "drop-fives", 10, 5
+
+
+class DropSevens(_DropEvery):
+    name, order, every = "drop-sevens", 20, 7
+
+
+class DropElevens(_DropEvery):
+    name, order, every = "drop-elevens", 40, 11
+
+
+class OrderPlugin:
+    @corpuskit.hookimpl
+    def corpuskit_register_stages(self, register: Any) -> None:
+        for cls in (DropFives, DropSevens, DropElevens, FirstOfLength):
+            register(cls)
+
+
+def test_drops_are_written_in_input_order_whatever_the_batching(tmp_path: Path) -> None:
+    """Read failures, drops of two per-document stages, duplicates of a cross-document stage
+    and drops of a per-document stage after it, all in one batch: the side files list them in
+    input order with 1 and 2 workers and tiny batches, as a one-document-at-a-time chain does."""
+    import corpuskit.parallel as parallel
+
+    lines = []
+    for i in range(600):
+        lines.append(json.dumps({"id": f"d{i}", "text": "y" * (i % 50)}) if i % 13 else "{broken")
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("\n".join(lines) + "\n")
+    plugins = load_plugins(only=["readers", "writers"], extra=[OrderPlugin()])
+    stages = ["drop-fives", "drop-sevens", "first-of-length", "drop-elevens"]
+    outputs = []
+    for workers, batch in ((1, 256), (2, 256), (1, 7), (2, 5)):
+        parallel.BATCH_SIZE = batch
+        try:
+            paths = OutputPaths.beside(str(tmp_path / f"w{workers}b{batch}.jsonl"))
+            run_clean([str(corpus)], paths, plugins, RunOptions(stages=stages, workers=workers))
+        finally:
+            parallel.BATCH_SIZE = 256
+        rejects = [(r.get("line"), r["stage"]) for r in read_jsonl(paths.rejects)]
+        dups = [r["line"] for r in read_jsonl(paths.duplicates)]
+        outputs.append((Path(paths.output).read_bytes(), rejects, dups))
+    assert all(o == outputs[0] for o in outputs[1:])
+    _, rejects, dups = outputs[0]
+    assert [line for line, _stage in rejects] == sorted(line for line, _stage in rejects)
+    assert {stage for _line, stage in rejects} == {"read", "drop-fives", "drop-sevens", "drop-elevens"}
+    assert dups == sorted(dups) and len(dups) > 100
