@@ -102,10 +102,12 @@ class Chain:
     def stats(self) -> list[StageStats]:
         """Per-stage in/out and seconds spent in the stage itself (upstream time subtracted)."""
         out = []
+        prepared = 0.0  # worker seconds a segment spent in the next stage's Stage.prepare
         for i, stage in enumerate(self.stages):
             inner = getattr(stage, "stage_stats", None)
             if callable(inner):  # a parallel segment reports its stages itself
                 out.extend(inner())
+                prepared = getattr(stage, "prepare_seconds", 0.0)
                 continue
             before, after = self.points[i], self.points[i + 1]
             own = max(0.0, after.seconds - before.seconds)
@@ -113,6 +115,9 @@ class Chain:
             extra = getattr(stage, "stats", None)
             if callable(extra):
                 st.extra = dict(extra())
+            if prepared:
+                st.extra["prepare_seconds_in_workers"] = round(prepared, 4)
+            prepared = 0.0
             out.append(st)
         return out
 

@@ -142,6 +142,8 @@ def test_prepared_results_travel_from_the_workers_and_never_reach_the_output(tmp
                 assert pids == {os.getpid()}
             else:
                 assert os.getpid() not in pids and len(pids) >= 1
+                first = next(st for st in report.stages if st.name == "first-of-length")
+                assert first.extra["prepare_seconds_in_workers"] > 0  # the workers' share is reported
             assert all(set(r) == {"id", "text", "metadata"} for r in out)
             runs[(len(stages), workers)] = (out, dups, report.kept, report.duplicates)
     assert runs[(3, 1)] == runs[(3, 2)] and runs[(2, 1)] == runs[(2, 2)]
