@@ -116,14 +116,19 @@ def run_batch(stages: Sequence[Stage], sink: _RecordingSink, batch: list[Documen
     prepare_seconds = 0.0
     if preparer is not None:
         start = time.perf_counter()
-        name, prepare = preparer.name, preparer.prepare
-        for doc in docs:
-            if doc.prepared is None:
-                doc.prepared = {name: prepare(doc)}
-            else:
-                doc.prepared[name] = prepare(doc)
+        _prepare_all(preparer, docs)
         prepare_seconds = time.perf_counter() - start
     return docs, sink.events, counts, prepare_seconds
+
+
+def _prepare_all(preparer: Stage, docs: list[Document]) -> None:
+    """Store ``preparer.prepare(doc)`` in ``doc.prepared[preparer.name]`` for every document."""
+    name, prepare = preparer.name, preparer.prepare
+    for doc in docs:
+        if doc.prepared is None:
+            doc.prepared = {name: prepare(doc)}
+        else:
+            doc.prepared[name] = prepare(doc)
 
 
 def _worker_batch(batch: list[Packed]) -> BatchResult:
@@ -247,12 +252,16 @@ class BatchedSegment(Stage):
 
     per_document = True
 
-    def __init__(self, stages: Sequence[Stage], batch_size: int | None = None) -> None:
+    def __init__(self, stages: Sequence[Stage], batch_size: int | None = None,
+                 prepare_for: Stage | None = None) -> None:
         super().__init__()
         self.stages = list(stages)
+        self.prepare_for = prepare_for
         self.name = "+".join(s.name for s in self.stages)  # type: ignore[misc]
         self.batch_size = batch_size or BATCH_SIZE
         self.totals = [StageStats(s.name) for s in self.stages]
+        #: Seconds spent in ``prepare_for.prepare`` (the batch's survivors, after the stages).
+        self.prepare_seconds = 0.0
 
     def setup(self, context: RunContext) -> None:
         super().setup(context)
@@ -269,6 +278,10 @@ class BatchedSegment(Stage):
                 total.docs_in += len(batch)
                 total.docs_out += len(out)
                 batch = out
+            if self.prepare_for is not None:
+                start = clock()
+                _prepare_all(self.prepare_for, batch)
+                self.prepare_seconds += clock() - start
             yield from batch
 
     def close(self) -> None:
@@ -311,7 +324,8 @@ def plan(stages: Sequence[Stage], plugins: Plugins, options: dict[str, dict[str,
 
 
 def _batched(stages: Sequence[Stage]) -> list[Stage]:
-    """Group consecutive per-document stages into :class:`BatchedSegment` s (one process)."""
+    """Group consecutive per-document stages into :class:`BatchedSegment` s (one process); a
+    stage that declares :meth:`Stage.prepare` has it run on each batch by the segment before it."""
     out: list[Stage] = []
     run: list[Stage] = []
     for stage in [*stages, None]:
@@ -319,7 +333,8 @@ def _batched(stages: Sequence[Stage]) -> list[Stage]:
             run.append(stage)
             continue
         if run:
-            out.append(BatchedSegment(run))
+            preparer = stage if stage is not None and prepares(stage) else None
+            out.append(BatchedSegment(run, prepare_for=preparer))
             run = []
         if stage is not None:
             out.append(stage)

@@ -116,7 +116,7 @@ class Chain:
             if callable(extra):
                 st.extra = dict(extra())
             if prepared:
-                st.extra["prepare_seconds_in_workers"] = round(prepared, 4)
+                st.extra["prepare_seconds"] = round(prepared, 4)
             prepared = 0.0
             out.append(st)
         return out

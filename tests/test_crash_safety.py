@@ -99,7 +99,7 @@ def _counts(report_path):
     stages = [{k: v for k, v in st.items() if k not in ("seconds", "docs_per_s")} for st in report["stages"]]
     for st in stages:
         st.get("stats", {}).pop("sign_seconds", None)
-        st.get("stats", {}).pop("prepare_seconds_in_workers", None)
+        st.get("stats", {}).pop("prepare_seconds", None)
     return report["documents"], stages
 
 
