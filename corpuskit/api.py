@@ -18,6 +18,8 @@ from corpuskit.context import RunContext
 from corpuskit.document import Document, Source
 from corpuskit.events import CollectingSink, duplicate_record, reject_record
 from corpuskit.manager import Plugins, load_plugins
+from corpuskit.ordering import InputOrder
+from corpuskit.parallel import plan
 from corpuskit.pipeline import Chain, build_stages, select_stage_names
 from corpuskit.readers import DEFAULT_ID_FIELDS, DEFAULT_TEXT_FIELDS, ReaderOptions, ReadFailure
 from corpuskit.records import record_to_document
@@ -30,14 +32,23 @@ Callback = Callable[[dict[str, Any]], None]
 
 
 class _CallbackSink(CollectingSink):
-    """Keeps drops in memory and also hands each record to user callbacks."""
+    """Keeps drops in memory and also hands each record to user callbacks, in input order
+    when ``order`` is given (documents carrying their input ``position``)."""
 
-    def __init__(self, on_reject: Callback | None, on_duplicate: Callback | None, keep: bool) -> None:
+    def __init__(self, on_reject: Callback | None, on_duplicate: Callback | None, keep: bool,
+                 order: InputOrder | None = None) -> None:
         super().__init__()
         self.on_reject, self.on_duplicate, self.keep = on_reject, on_duplicate, keep
+        self.order = order
 
     def reject(self, doc: Document, *, stage: str, reason: str) -> None:
         record = reject_record(doc, stage=stage, reason=reason)
+        if self.order is not None:
+            self.order.emit(doc.position, self._reject, record)
+        else:
+            self._reject(record)
+
+    def _reject(self, record: dict[str, Any]) -> None:
         if self.keep:
             self.rejects.append(record)
         if self.on_reject:
@@ -46,6 +57,12 @@ class _CallbackSink(CollectingSink):
     def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
                   cluster: str | None) -> None:
         record = duplicate_record(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
+        if self.order is not None:
+            self.order.emit(doc.position, self._duplicate, record)
+        else:
+            self._duplicate(record)
+
+    def _duplicate(self, record: dict[str, Any]) -> None:
         if self.keep:
             self.duplicates.append(record)
         if self.on_duplicate:
@@ -65,9 +82,10 @@ class CleanResult:
     """A lazy iterator of clean documents; ``rejects``/``duplicates`` fill as it is consumed,
     and ``report`` is set once it is exhausted."""
 
-    def __init__(self, chain: Chain, sink: CountingSink, collected: _CallbackSink, read_failures: list[int]
-                 ) -> None:
+    def __init__(self, chain: Chain, sink: CountingSink, collected: _CallbackSink, read_failures: list[int],
+                 order: InputOrder | None = None) -> None:
         self._chain, self._sink, self._collected = chain, sink, collected
+        self._order = order
         self._iter = iter(chain)
         self._read_failures = read_failures
         self.kept = 0
@@ -91,6 +109,8 @@ class CleanResult:
         try:
             doc = next(self._iter)
         except StopIteration:
+            if self._order is not None:
+                self._order.flush()
             if self.report is None:
                 from corpuskit.run import _report  # same accounting as the CLI
 
@@ -98,6 +118,8 @@ class CleanResult:
                 self.report = _report(self._chain, self._sink, self.kept, self._started, _no_paths(), {})
             raise
         self.kept += 1
+        if self._order is not None:
+            self._order.leave(doc.position)
         return doc
 
 
@@ -148,7 +170,8 @@ def clean(
     ``keep_drops`` is false, to ``result.rejects``/``result.duplicates``.
     """
     plugins, names, built = configured_stages(config, options, stages, skip, plugins, extra_plugins)
-    collected = _CallbackSink(on_reject, on_duplicate, keep_drops)
+    order = InputOrder()
+    collected = _CallbackSink(on_reject, on_duplicate, keep_drops, order)
     sink = CountingSink(collected)
     reader_options = ReaderOptions(text_fields=tuple(text_fields), id_fields=tuple(id_fields))
     failures: list[int] = []
@@ -156,12 +179,16 @@ def clean(
     def docs() -> Iterator[Document]:
         for i, item in enumerate(documents):
             doc = to_document(item, i, reader_options)
+            order.enter(i)
             if isinstance(doc, ReadFailure):
                 failures.append(i)
-                sink.reject(Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line)), stage="read",
-                            reason=doc.reason)
+                failed = Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line), position=i)
+                sink.reject(failed, stage="read", reason=doc.reason)
             else:
+                doc.position = i
                 yield doc
 
     context = RunContext(registry=plugins.registry, events=sink, config={"stages": names})
-    return CleanResult(Chain(docs(), built, context), sink, collected, failures)
+    # per-document stages a batch at a time (as `corpuskit clean --workers 1` runs them)
+    stages_run = plan(built, plugins, {}, 1)
+    return CleanResult(Chain(docs(), stages_run, context), sink, collected, failures, order)

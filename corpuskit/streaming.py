@@ -12,6 +12,7 @@ from corpuskit.api import Callback, DocumentLike, _CallbackSink, configured_stag
 from corpuskit.context import RunContext
 from corpuskit.document import Document, Source
 from corpuskit.manager import Plugins
+from corpuskit.ordering import InputOrder
 from corpuskit.readers import ReaderOptions, ReadFailure
 from corpuskit.report import RunReport, StageStats
 from corpuskit.sinks import CountingSink
@@ -39,7 +40,8 @@ class Pipeline:
     ) -> None:
         self.plugins, self.names, self.stages = configured_stages(
             config, options, stages, skip, plugins, extra_plugins)
-        self.collected = _CallbackSink(on_reject, on_duplicate, keep_drops)
+        self.order = InputOrder()  # drops reach the callbacks in input order within a batch
+        self.collected = _CallbackSink(on_reject, on_duplicate, keep_drops, self.order)
         self.sink = CountingSink(self.collected)
         context = RunContext(registry=self.plugins.registry, events=self.sink, config={"stages": self.names})
         for stage in self.stages:
@@ -64,13 +66,16 @@ class Pipeline:
         """Clean one batch; returns the surviving documents in input order."""
         docs: list[Document] = []
         for item in batch:
-            doc = to_document(item, self._offset, ReaderOptions())
+            position = self._offset
+            doc = to_document(item, position, ReaderOptions())
             self._offset += 1
             self.documents_in += 1
+            self.order.enter(position)
             if isinstance(doc, ReadFailure):
-                self.sink.reject(Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line)),
-                                 stage="read", reason=doc.reason)
+                failed = Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line), position=position)
+                self.sink.reject(failed, stage="read", reason=doc.reason)
             else:
+                doc.position = position
                 docs.append(doc)
         for stage, total in zip(self.stages, self.totals, strict=True):
             start = time.perf_counter()
@@ -80,6 +85,9 @@ class Pipeline:
             total.seconds += time.perf_counter() - start
             docs = out
         self.kept += len(docs)
+        for doc in docs:
+            self.order.leave(doc.position)
+        self.order.flush()
         return docs
 
     def close(self) -> RunReport:

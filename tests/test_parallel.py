@@ -211,3 +211,27 @@ def test_drops_are_written_in_input_order_whatever_the_batching(tmp_path: Path) 
     assert [line for line, _stage in rejects] == sorted(line for line, _stage in rejects)
     assert {stage for _line, stage in rejects} == {"read", "drop-fives", "drop-sevens", "drop-elevens"}
     assert dups == sorted(dups) and len(dups) > 100
+
+
+def test_library_api_reports_drops_in_input_order() -> None:
+    """corpuskit.clean and Pipeline.process_batch run stages a batch at a time; their callbacks
+    still see read failures, stage drops and duplicates in input order."""
+    items: list[dict[str, Any]] = [
+        {"id": f"d{i}", "text": "y" * (i % 50)} if i % 13 else {"id": f"d{i}", "body": None}
+        for i in range(600)
+    ]
+    plugins = load_plugins(only=["readers", "writers"], extra=[OrderPlugin()])
+    stages = ["drop-fives", "drop-sevens", "first-of-length", "drop-elevens"]
+    seen: list[str] = []
+    result = corpuskit.clean(items, stages=stages, plugins=plugins, on_reject=lambda r: seen.append(r["id"]),
+                             on_duplicate=lambda r: seen.append(r["id"]))
+    kept = [doc.id for doc in result]
+    number = {f"d{i}": i for i in range(600)}
+    assert [number[i] for i in seen] == sorted(number[i] for i in seen)
+    assert {r["stage"] for r in result.rejects} == {"read", "drop-fives", "drop-sevens", "drop-elevens"}
+    assert len(seen) + len(kept) == 600 and len(result.duplicates) > 100
+
+    pipeline = corpuskit.Pipeline(stages=stages, plugins=plugins)  # (FirstOfLength forgets between calls)
+    assert [doc.id for doc in pipeline.process_batch(items)] == kept
+    pipeline.close()
+    assert pipeline.rejects == result.rejects and pipeline.duplicates == result.duplicates
