@@ -188,6 +188,10 @@ _POS_BITS = 13
 #: ``emit`` value of a transition without a feature: sorts after every real key.
 _NONE = 0x7FFFFFFF & ~((1 << _POS_BITS) - 1)
 
+#: Bytes of text ``classify_many`` walks at once: 64-128 texts of 1,500 characters were fastest
+#: (256 at once: ~20% slower per text, the batch's arrays no longer fit the L2 cache).
+_BATCH_BYTES = 128 * 1024
+
 
 class _FastClassifier:
     """``classify`` equal to ``LanguageIdentifier.classify`` (norm_probs=True) for a known model.
@@ -324,9 +328,15 @@ class _FastClassifier:
                 if len(d) >= 1 << _POS_BITS:
                     out[i] = self.classify(texts[i])
             datas = [datas[i] for i in short]
-        if datas:
-            for i, got in zip(short, self._classify_batch(datas), strict=True):
+        lo = 0
+        while lo < len(datas):  # pieces of ~100 KB: the batch's arrays stay in the L2 cache
+            hi, size = lo, 0
+            while hi < len(datas) and (hi == lo or size + len(datas[hi]) <= _BATCH_BYTES):
+                size += len(datas[hi])
+                hi += 1
+            for i, got in zip(short[lo:hi], self._classify_batch(datas[lo:hi]), strict=True):
                 out[i] = got
+            lo = hi
         return out  # type: ignore[return-value]
 
     def _classify_batch(self, datas: list[bytes]) -> list[tuple[str, float]]:
