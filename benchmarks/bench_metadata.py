@@ -16,8 +16,10 @@ so a loaded machine skews it less):
 1. per set, ``metadata`` and ``counts`` against ``json.loads`` + ``json.dumps`` of the same
    records (what reading and writing a JSONL line costs);
 2. language detection on the sample it reads (``SAMPLE_CHARS``) against the 4,000-character
-   sample read before, and py3langid's own ``classify`` on the same sample (a few documents:
-   it is slow);
+   sample read before, the batch API (``classify_many``, batches of 64 and 256 documents) on
+   the same sample, the same one document at a time with the caches cold (30 MB of other
+   data written before each document, as other stages do in a run), and py3langid's own
+   ``classify`` on it (a few documents: it is slow);
 3. start-up of a fresh process (import, then the language model ready): with the table cache
    warm against without the cache (``CORPUSKIT_CACHE_DIR=""``, what every process paid before).
 
@@ -112,6 +114,8 @@ def main(argv: list[str] | None = None) -> None:
 
     sets = load_sets(args.devset, args.synthetic)
     classify = _classifier()
+    fast = getattr(classify, "__self__", None)
+    many = fast.classify_many if fast is not None else (lambda texts: [classify(t) for t in texts])
     ref = best(lambda: sum(range(1000)), 200)
     print(f"machine reference: sum(range(1000)) = {ref * 1e6:.1f} us (an idle modern core: ~7 us)")
     print(f"CPU time, best of {args.rounds}\n")
@@ -145,17 +149,37 @@ def main(argv: list[str] | None = None) -> None:
               f"{t_meta / t_io:>4.1f}/{t_counts / t_io:<4.1f}")
 
     print(f"\n2. language detection, ms per document (final texts; sample {SAMPLE_CHARS} vs 4000 characters)")
-    header = f"{'set':<12} {SAMPLE_CHARS:>7} {4000:>7} {'ratio':>6} {'py3langid':>10} {'ratio':>6}"
+    header = (f"{'set':<12} {SAMPLE_CHARS:>7} {4000:>7} {'ratio':>6} {'batch64':>8} {'batch256':>8} "
+              f"{'cold':>7} {'py3langid':>10} {'ratio':>6}")
     print(header)
     print("-" * len(header))
     ident = _identifier()
+    import numpy as np
+
+    junk = np.zeros(30_000_000 // 8)
     for name, texts in finals.items():
         n = len(texts)
         t_new = best(lambda texts=texts: [classify(t[:SAMPLE_CHARS]) for t in texts], args.rounds)
         t_old = best(lambda texts=texts: [classify(t[:4000]) for t in texts], args.rounds)
+        samples = [t[:SAMPLE_CHARS] for t in texts]
+        t_batch = {
+            size: best(lambda size=size, samples=samples: [
+                many(samples[i : i + size]) for i in range(0, len(samples), size)], args.rounds)
+            for size in (64, 256)
+        }
+        cold = float("inf")
+        for _ in range(args.rounds):
+            total = 0.0
+            for t in samples[:100]:
+                junk += 1.0  # evicts the tables from the caches, as the other stages do
+                start = time.process_time()
+                classify(t)
+                total += time.process_time() - start
+            cold = min(cold, total / len(samples[:100]))
         few = texts[:20]
         t_lib = best(lambda few=few: [ident.classify(t[:SAMPLE_CHARS]) for t in few], 1) / len(few) * n
         print(f"{name:<12} {t_new / n * 1000:>7.3f} {t_old / n * 1000:>7.3f} {t_new / t_old:>6.2f} "
+              f"{t_batch[64] / n * 1000:>8.3f} {t_batch[256] / n * 1000:>8.3f} {cold * 1000:>7.3f} "
               f"{t_lib / n * 1000:>10.3f} {t_new / t_lib:>6.2f}")
 
     print(f"\n3. fresh process start-up, seconds (best of {args.startup_runs})")

@@ -18,7 +18,13 @@ from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
 
 from corpuskit_plugins.metadata import dates, stage, text_normalize, titles
 from corpuskit_plugins.metadata.dates import MONTHS, WEEKDAYS, find_dates, parse_date_value, parse_dateline
-from corpuskit_plugins.metadata.language import _classifier, _FastClassifier, _identifier
+from corpuskit_plugins.metadata.language import (
+    _classifier,
+    _FastClassifier,
+    _identifier,
+    detect_language,
+    detect_languages,
+)
 from corpuskit_plugins.metadata.stage import classify_line
 
 # --- regexes that must not backtrack or scan slowly again --------------------------------------
@@ -193,8 +199,37 @@ def test_fast_language_classifier_equals_py3langid() -> None:
         "abcdef",
     ]
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.choice([1, 5, 6, 7, 60, 600, 4000]))) for _ in range(300)]
-    for s in samples:
-        assert classify(s) == ident.classify(s), s[:40]
+    samples += ["\x00ab\x00", "\ud800\udfff" * 4, "日本語のテキスト" * 1200, "long text " * 2000]  # pad byte; > 8 KB
+    expected = [ident.classify(s) for s in samples]
+    for s, e in zip(samples, expected, strict=True):
+        assert classify(s) == e, s[:40]
+    fast = classify.__self__
+    for size in (1, 2, 7, 64, 400):  # batches: the same answers, whatever the neighbours
+        got = [r for i in range(0, len(samples), size) for r in fast.classify_many(samples[i : i + size])]
+        assert got == expected, size
+    assert fast.classify_many([]) == []
+
+
+def test_detect_languages_equals_detect_language() -> None:
+    rng = random.Random(43)
+    sentences = [
+        "the house is on the hill and we walk there every day with our friends",
+        "das Haus steht auf dem Berg und wir gehen jeden Tag mit unseren Freunden dorthin",
+        "la maison est sur la colline et nous y allons chaque jour avec nos amis",
+        "дом стоит на холме и мы ходим туда каждый день с нашими друзьями",
+        "家 の 日本語 です 42 . x é",
+    ]
+    words = [s.split(" ") for s in sentences]
+    texts = []
+    for _ in range(500):
+        pool = rng.choice(words)
+        texts.append(" ".join(rng.choice(pool) for _ in range(rng.choice([0, 3, 10, 40, 400]))))
+    expected = [detect_language(t) for t in texts]
+    assert detect_languages(texts) == expected
+    assert detect_languages(texts[:3], min_chars=0, min_confidence=0.0) == [
+        detect_language(t, min_chars=0, min_confidence=0.0) for t in texts[:3]
+    ]
+    assert sum(code is not None for code, _ in expected) > 100
 
 
 @pytest.mark.slow

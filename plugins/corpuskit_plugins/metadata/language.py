@@ -155,7 +155,7 @@ _SELF_CHECK = (
     "",
 )
 #: Layout of the cached tables: bump it whenever ``_build_tables`` or the file format changes.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 _MAGIC = b"CKLANGID"
 _ALIGN = 4096  # arrays start on page boundaries (the data are mapped, not read)
 
@@ -182,19 +182,35 @@ def cache_dir() -> Path | None:
         return None
 
 
+#: Feature ids are stored in ``emit`` shifted left by this many bits, so that ORing in a byte
+#: position (below ``1 << _POS_BITS``) gives a sort key (feature, position) in one operation.
+_POS_BITS = 13
+#: ``emit`` value of a transition without a feature: sorts after every real key.
+_NONE = 0x7FFFFFFF & ~((1 << _POS_BITS) - 1)
+
+#: Bytes of text ``classify_many`` walks at once: 64-128 texts of 1,500 characters were fastest
+#: (256 at once: ~20% slower per text, the batch's arrays no longer fit the L2 cache).
+_BATCH_BYTES = 128 * 1024
+
+
 class _FastClassifier:
     """``classify`` equal to ``LanguageIdentifier.classify`` (norm_probs=True) for a known model.
 
-    Works on the tables of :func:`_build_tables` (in memory or mapped from the cache file):
+    Works on the tables of :func:`_build_tables` (in memory or mapped from the cache file). The
+    transition tables are stored byte-major (``index = byte * n_rows + row``, a row being the
+    transitions several states share), so one step of the walk is an add and a gather:
 
-    * ``next_row``: for every (DFA row offset + byte), the row of the next state (its offset is
-      the row times 256): uint16 when the rows allow, half the bytes of an offset table, and the
-      walk is bound by cache misses on these tables once other stages have run in between;
-    * ``emit``: for the same index, the feature id the next state emits (-1: none);
-    * ``rowbase2``: the row offset reached from the start state by two bytes (``b0 << 8 | b1``);
-    * ``table``: the model's feature weights as float32 (numpy casts float16 to float32
-      slowly, row by row, so per document that would cost more than the whole walk);
+    * ``first2``: the row reached from the start state by two bytes (index ``b0 * 256 + b1``);
+    * ``nxt``: for every (byte, row), the row of the next state (uint16);
+    * ``emit``: for the same index, ``feature << _POS_BITS`` of the feature the next state emits,
+      ``_NONE`` when it emits none: ORing in a byte position gives a sort key (feature, position);
+    * ``table``: the model's feature weights as float32 (numpy casts float16 to float32 slowly,
+      row by row: per document that would cost more than the whole walk);
     * ``nb_pc``: the class priors.
+
+    Byte ``pad`` leads every state to the start state and emits nothing: ``sync - 1`` pad bytes
+    before a text make every window of ``sync`` bytes start from the start state, and one pad
+    byte between two texts of a batch makes their walks independent.
     """
 
     def __init__(
@@ -204,7 +220,8 @@ class _FastClassifier:
         classes: list[str],
         alias_pairs: list[tuple[int, int]],
         sync: int,
-        start: int,
+        n_rows: int,
+        pad: int,
         keep: Any = None,
     ) -> None:
         import numpy as np
@@ -214,57 +231,73 @@ class _FastClassifier:
             raise ValueError("synchronizing length below 3")
         self.np = np
         self.encode = LanguageIdentifier._encode  # the library's text → bytes (case, NFC, UTF-8)
-        self.next_row = arrays["next_row"]
+        self.first2 = arrays["first2"]
+        self.nxt = arrays["nxt"]
         self.emit = arrays["emit"]
-        self.rowbase2 = arrays["rowbase2"]
         self.table = arrays["table"]
         self.nb_pc = arrays["nb_pc"]
         self.classes = list(classes)
         self.alias_pairs = [(int(i), int(j)) for i, j in alias_pairs]
         self.sync = int(sync)
-        self.start = int(start)
+        self.n_rows = int(n_rows)
+        self.pad = bytes([pad]) * (self.sync - 1)
         self.n_features = int(self.table.shape[0])
+        if (self.n_features << _POS_BITS) > _NONE or self.n_rows * 256 >= 2**31:
+            raise ValueError("model too large for the table layout")
+        self._pos = np.arange(1 << _POS_BITS, dtype=np.int32)
+        # log1p of every count a short text can have: np.log1p elementwise, so the same bits
+        self._log1p = np.log1p(np.arange((1 << _POS_BITS) + 1, dtype=np.float32))
         self._keep = keep  # the mapping the arrays live in (None: they are in memory)
 
-    def features(self, data: bytes) -> Any:
-        """The feature id (or -1) the DFA emits at every byte of ``data``."""
-        np, sync, emit, nxt = self.np, self.sync, self.emit, self.next_row
-        head: list[int] = []
-        row = self.start
-        for byte in data[: sync - 1]:  # the first bytes: walked from the start state
-            head.append(int(emit[row + byte]))
-            row = int(nxt[row + byte]) << 8
-        n = len(data)
-        if n < sync:
-            return np.array(head, dtype=np.int32)
-        m = n - sync + 1
-        b = np.frombuffer(data, dtype=np.uint8).astype(np.int32)
-        row = self.rowbase2[(b[:m] << 8) | b[1 : m + 1]]
-        for k in range(2, sync - 1):
-            row = np.left_shift(nxt[row + b[k : m + k]], 8, dtype=np.int32)
-        return np.concatenate((np.array(head, dtype=np.int32), emit[row + b[sync - 1 :]]))
+    def keys(self, data: bytes) -> Any:
+        """``emit`` of every byte of ``data``: ``feature << _POS_BITS`` or ``_NONE`` (int32)."""
+        np = self.np
+        n, last = len(data), self.sync - 1
+        b = np.frombuffer(self.pad + data, dtype=np.uint8)
+        pair = np.multiply(b[:n], 256, dtype=np.intp)  # the first two bytes: one look-up
+        pair += b[1 : n + 1]
+        br = np.multiply(b, self.n_rows, dtype=np.intp)  # byte-major: index = byte * n_rows + row
+        row = self.first2.take(pair)
+        nxt = self.nxt
+        for k in range(2, last):
+            row = nxt.take(br[k : k + n] + row)
+        return self.emit.take(br[last:] + row)
 
     def visits(self, data: bytes) -> tuple[Any, Any] | None:
         """Feature ids and counts in order of first occurrence (``collections.Counter`` order)."""
         np = self.np
-        feats = self.features(data)
-        pos = np.flatnonzero(feats >= 0)
-        if not pos.size:
+        keys = self.keys(data)
+        n = keys.size
+        if n <= 1 << _POS_BITS:
+            keys |= self._pos[:n]  # (feature, position): distinct, sorted by feature then position
+            shift, none, mask = _POS_BITS, _NONE, (1 << _POS_BITS) - 1
+        else:  # a long text: positions need more bits
+            keys = (keys.astype(np.int64) << 32) | np.arange(n, dtype=np.int64)
+            shift, none, mask = 32 + _POS_BITS, _NONE << 32, (1 << 32) - 1
+        by_pos = keys.copy()
+        keys.sort()
+        cut = int(keys.searchsorted(none))
+        if not cut:
             return None
-        shift = max(len(data).bit_length(), 1)
-        dtype = np.int32 if self.n_features.bit_length() + shift < 31 else np.int64
-        key = (feats[pos].astype(dtype) << shift) | pos.astype(dtype)
-        key.sort()
-        fid = key >> shift
-        first = np.empty(key.size, dtype=bool)
-        first[0] = True
-        np.not_equal(fid[1:], fid[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        ends = np.empty_like(starts)
-        ends[:-1] = starts[1:]
-        ends[-1] = key.size
-        order = np.argsort(key[starts] & ((1 << shift) - 1))
-        return fid[starts][order], (ends - starts)[order]
+        fid = keys[:cut] >> shift
+        # runs of one feature: [bounds[i], bounds[i + 1])
+        bounds = np.concatenate(([0], np.flatnonzero(fid[1:] != fid[:-1]) + 1, [cut]))
+        first = keys[bounds[:-1]] & mask  # each feature's first position
+        at = np.zeros(n, dtype=np.int32)
+        at[first] = bounds[1:] - bounds[:-1]  # its count, at its first position
+        pos = np.flatnonzero(at)  # the first positions, in order
+        return by_pos[pos] >> shift, at[pos]
+
+    def _finish(self, scores: Any, n_bytes: int) -> tuple[str, float]:
+        np = self.np
+        scores *= 1.0 / math.sqrt(n_bytes or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+        for i, j in self.alias_pairs:
+            scores[i] += scores[j]
+            scores[j] = 0.0
+        i = int(scores.argmax())
+        return self.classes[i], float(scores[i])
 
     def classify(self, text: str) -> tuple[str, float]:
         """``(label, probability)``, bit for bit what py3langid's ``classify`` returns."""
@@ -274,17 +307,94 @@ class _FastClassifier:
         if got is not None:
             idx, counts = got
             # the same float32 operands in the same order as py3langid's _sparse_score: same bits
-            scores = np.log1p(counts.astype(np.float32)) @ self.table[idx.astype(np.intp)] + self.nb_pc
+            if len(data) < self._log1p.size:
+                x = self._log1p.take(counts)
+            else:
+                x = np.log1p(counts.astype(np.float32))
+            scores = x @ self.table.take(idx, axis=0)
+            scores += self.nb_pc
         else:
-            scores = np.full(len(self.classes), 0.0, dtype=np.float32)
-        scores *= 1.0 / math.sqrt(len(data) or 1)
-        np.exp(scores - scores.max(), out=scores)
-        scores /= scores.sum()
+            scores = np.zeros(len(self.classes), dtype=np.float32)
+        return self._finish(scores, len(data))
+
+    def classify_many(self, texts: Any) -> list[tuple[str, float]]:
+        """``[classify(t) for t in texts]``, with the walk, the counting and the softmax done once
+        for the whole batch (one numpy call per step instead of one per step and document)."""
+        datas = [self.encode(t) for t in texts]
+        out: list[tuple[str, float] | None] = [None] * len(datas)
+        short = [i for i, d in enumerate(datas) if len(d) < 1 << _POS_BITS]  # +1 separator: fits
+        if len(short) < len(datas):
+            for i, d in enumerate(datas):
+                if len(d) >= 1 << _POS_BITS:
+                    out[i] = self.classify(texts[i])
+            datas = [datas[i] for i in short]
+        lo = 0
+        while lo < len(datas):  # pieces of ~100 KB: the batch's arrays stay in the L2 cache
+            hi, size = lo, 0
+            while hi < len(datas) and (hi == lo or size + len(datas[hi]) <= _BATCH_BYTES):
+                size += len(datas[hi])
+                hi += 1
+            for i, got in zip(short[lo:hi], self._classify_batch(datas[lo:hi]), strict=True):
+                out[i] = got
+            lo = hi
+        return out  # type: ignore[return-value]
+
+    def _classify_batch(self, datas: list[bytes]) -> list[tuple[str, float]]:
+        np = self.np
+        sep = self.pad[:1]
+        # every text followed by one pad byte: the walk restarts, and each text's segment of
+        # positions ends in a position without a feature
+        keys = self.keys(sep.join(datas) + sep)
+        by_pos = keys.copy()
+        lens = [len(d) + 1 for d in datas]
+        ends = np.cumsum(lens)
+        starts = ends - lens
+        pos = self._pos
+        lo = 0
+        for n in lens:  # (feature, position in the text), sorted text by text
+            seg = keys[lo : lo + n]
+            seg |= pos[:n]
+            seg.sort()
+            lo += n
+        fid = keys >> _POS_BITS
+        bounds = np.flatnonzero(fid[1:] != fid[:-1])
+        bounds += 1
+        run = np.concatenate(([0], bounds))  # runs of one feature in one text (texts end in _NONE)
+        counts = np.diff(run, append=keys.size)
+        run_key = keys.take(run)
+        real = run_key < _NONE
+        run, counts, run_key = run[real], counts[real], run_key[real]
+        first = np.repeat(starts, lens).take(run)  # the start of each run's text in the batch
+        first += run_key & ((1 << _POS_BITS) - 1)  # each feature's first position in the batch
+        at = np.zeros(keys.size, dtype=np.int32)
+        at[first] = counts
+        where = np.flatnonzero(at)  # first positions: text by text, in order of first occurrence
+        counts = at.take(where)
+        x = self._log1p.take(counts)  # every count is at most a text's length
+        idx = by_pos.take(where)
+        idx >>= _POS_BITS
+        cuts = [*where.searchsorted(starts).tolist(), where.size]
+        table = self.table
+        scores = np.zeros((len(datas), len(self.classes)), dtype=np.float32)
+        some = np.zeros(len(datas), dtype=bool)
+        for t in range(len(datas)):
+            a, b = cuts[t], cuts[t + 1]
+            if a < b:
+                # the same float32 operands in the same order as py3langid's _sparse_score: same bits
+                np.matmul(x[a:b], table.take(idx[a:b], axis=0), out=scores[t])
+                some[t] = True
+        scores[some] += self.nb_pc
+        n_bytes = np.asarray(lens, dtype=np.float64) - 1
+        scores *= (1.0 / np.sqrt(n_bytes.clip(1.0))).astype(np.float32)[:, None]  # 1.0 / math.sqrt(n or 1)
+        np.exp(scores - scores.max(axis=1, keepdims=True), out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
         for i, j in self.alias_pairs:
-            scores[i] += scores[j]
-            scores[j] = 0.0
-        i = int(scores.argmax())
-        return self.classes[i], float(scores[i])
+            scores[:, i] += scores[:, j]
+            scores[:, j] = 0.0
+        best = scores.argmax(axis=1)
+        probs = scores[np.arange(len(datas)), best].tolist()
+        classes = self.classes
+        return [(classes[i], p) for i, p in zip(best.tolist(), probs, strict=True)]
 
 
 def _build_tables(ident: Any, sync: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -292,19 +402,22 @@ def _build_tables(ident: Any, sync: int) -> tuple[dict[str, Any], dict[str, Any]
     import numpy as np
 
     nm = np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}")
-    rowbase = np.asarray(ident.tk_row, dtype=np.int64) * 256
-    if rowbase.size and int(rowbase.max()) + 256 >= 2**31:
-        raise ValueError("DFA too large for int32 offsets")
-    rowbase = rowbase.astype(np.int32)
-    next_rowbase = rowbase[nm]  # two look-ups (next state, its row) in one
-    emit = np.asarray(ident.tk_output, dtype=np.int32)[nm]  # ... and (next state, its feature)
-    first = next_rowbase[rowbase[0] + np.arange(256, dtype=np.int32)]
-    rowbase2 = next_rowbase[(first[:, None] + np.arange(256, dtype=np.int32)[None, :]).ravel()]
-    rows = next_rowbase >> 8
+    tk_row = np.asarray(ident.tk_row, dtype=np.int64)
+    n_rows = nm.size // 256
+    if nm.size != n_rows * 256 or n_rows > 1 << 16:
+        raise ValueError("DFA rows do not fit the layout")
+    out = np.asarray(ident.tk_output, dtype=np.int64)
+    next_row = tk_row[nm].reshape(n_rows, 256)  # (row, byte) -> row of the next state
+    feat = out[nm].reshape(n_rows, 256)  # (row, byte) -> feature the next state emits, -1: none
+    pads = [b for b in range(256) if (nm.reshape(n_rows, 256)[:, b] == 0).all()] if out[0] < 0 else []
+    if not pads:
+        raise ValueError("no byte leads every state to the start state")
+    start = int(tk_row[0])
+    emit = np.where(feat >= 0, feat << _POS_BITS, _NONE).astype(np.int32)
     arrays = {
-        "next_row": rows.astype(np.uint16) if len(ident.tk_nextmove) <= 256 << 16 else rows,
-        "emit": emit,
-        "rowbase2": rowbase2,
+        "first2": next_row[next_row[start]].astype(np.uint16).ravel(),  # [b0 * 256 + b1]
+        "nxt": np.ascontiguousarray(next_row.T).astype(np.uint16).ravel(),  # byte-major
+        "emit": np.ascontiguousarray(emit.T).ravel(),
         "table": np.asarray(ident.nb_ptc).astype(np.float32),
         "nb_pc": np.asarray(ident.nb_pc, dtype=np.float32),
     }
@@ -312,7 +425,8 @@ def _build_tables(ident: Any, sync: int) -> tuple[dict[str, Any], dict[str, Any]
         "classes": list(ident.nb_classes),
         "alias_pairs": [list(p) for p in ident._alias_pairs],
         "sync": sync,
-        "start": int(rowbase[0]),
+        "n_rows": n_rows,
+        "pad": pads[0],
     }
     return arrays, settings
 
@@ -378,7 +492,8 @@ def _load_cache(path: Path, digest: str) -> _FastClassifier | None:
         }
         fast = _FastClassifier(arrays, keep=mm, **header["settings"])
         # a cheap guard against a damaged file: the library's answers, recorded when it was built
-        if [list(fast.classify(t)) for t in _SELF_CHECK] != header["self_check"]:
+        expected = [tuple(e) for e in header["self_check"]]
+        if [fast.classify(t) for t in _SELF_CHECK] != expected or fast.classify_many(_SELF_CHECK) != expected:
             return None
         return fast
     except Exception:
@@ -404,7 +519,7 @@ def _classifier() -> Any:
         arrays, settings = _build_tables(ident, sync)
         fast = _FastClassifier(arrays, **settings)
         expected = [ident.classify(t) for t in _SELF_CHECK]
-        if [fast.classify(t) for t in _SELF_CHECK] != expected:
+        if [fast.classify(t) for t in _SELF_CHECK] != expected or fast.classify_many(_SELF_CHECK) != expected:
             return _identifier().classify
         if path is not None:
             header = {
@@ -441,6 +556,14 @@ def _enough_letters(text: str, n: int) -> bool:
 SAMPLE_CHARS = 1500
 
 
+def _decide(lang: Any, prob: Any, min_confidence: float) -> tuple[str | None, float]:
+    prob = float(prob)
+    code = normalize_language(str(lang))
+    if code is None or prob < min_confidence:
+        return None, prob
+    return code, prob
+
+
 def detect_language(
     text: str, *, min_chars: int = 40, min_confidence: float = 0.8
 ) -> tuple[str | None, float]:
@@ -458,8 +581,25 @@ def detect_language(
         lang, prob = _classifier()(sample)
     except Exception:
         return None, 0.0
-    prob = float(prob)
-    code = normalize_language(str(lang))
-    if code is None or prob < min_confidence:
-        return None, prob
-    return code, prob
+    return _decide(lang, prob, min_confidence)
+
+
+def detect_languages(
+    texts: list[str], *, min_chars: int = 40, min_confidence: float = 0.8
+) -> list[tuple[str | None, float]]:
+    """``[detect_language(t) for t in texts]`` (same results), ~1.5x faster per text in batches
+    of 64 or more: the walk, the counting and the softmax run once for the whole batch."""
+    classify = _classifier()
+    fast = getattr(classify, "__self__", None)
+    if not isinstance(fast, _FastClassifier):
+        return [detect_language(t, min_chars=min_chars, min_confidence=min_confidence) for t in texts]
+    samples = [t[:SAMPLE_CHARS] for t in texts]
+    which = [i for i, s in enumerate(samples) if _enough_letters(s, min_chars)]
+    out: list[tuple[str | None, float]] = [(None, 0.0)] * len(samples)
+    try:
+        got = fast.classify_many([samples[i] for i in which])
+    except Exception:  # as detect_language does, text by text
+        return [detect_language(t, min_chars=min_chars, min_confidence=min_confidence) for t in texts]
+    for i, (lang, prob) in zip(which, got, strict=True):
+        out[i] = _decide(lang, prob, min_confidence)
+    return out
