@@ -20,11 +20,24 @@ import unicodedata
 import numpy as np
 import xxhash
 
+try:  # the C function behind np.correlate(a, v, "valid"), without its Python wrapper
+    from numpy._core.multiarray import correlate2 as _correlate2
+
+    def _correlate(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return _correlate2(a, v, 0)
+except ImportError:  # pragma: no cover - other numpy layouts
+
+    def _correlate(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.correlate(a, v, "valid")
+
 #: Bump when normalisation or shingle hashing changes: persisted indexes record it.
 SHINGLE_VERSION = 1
 
 _WORD = re.compile(r"[^\W_]+")
 _U64 = np.uint64
+_S32, _S33 = _U64(32), _U64(33)
+_FMIX64_1, _FMIX64_2 = _U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)
+_xxh3_64_digest = xxhash.xxh3_64_digest
 # Odd 64-bit multipliers, one per position in the n-gram (supports n up to 32).
 _POSITION_MULT = (
     np.random.RandomState(0x5EED).randint(0, 1 << 62, size=32, dtype=np.uint64) * _U64(2) + _U64(1)
@@ -40,6 +53,11 @@ _ASCII_FOLD = bytes(
 _SEPARATORS = frozenset(
     ch.encode("utf-8") for ch in "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u00a0\u00ab\u00b7\u00bb"
 )
+# The same separators that fit in Latin-1, encoded as Latin-1 (for text held as Latin-1).
+_SEPARATORS_LATIN1 = frozenset(
+    ch.encode("latin-1") for ch in "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u00a0\u00ab\u00b7\u00bb"
+    if ord(ch) < 0x100
+)
 # Bytes that can belong to a token: ASCII letters and digits, and any non-ASCII byte.
 _TOKEN_BYTE = tuple(c >= 0x80 or chr(c).isalnum() for c in range(256))
 
@@ -52,16 +70,29 @@ def normalized_word_bytes(text: str) -> list[bytes]:
     than a Unicode regular expression). Only the tokens that hold non-ASCII
     characters (found with numpy) go through NFKC, ``casefold`` and the Unicode word
     pattern, which gives the same words as running that slow path on the whole text.
+    A text whose characters all fit in Latin-1 (Python stores it one byte per
+    character) is encoded as Latin-1, a plain copy, instead of UTF-8: ASCII bytes
+    are the same in both, and its non-ASCII tokens are decoded back from Latin-1.
     """
-    raw = text.encode("utf-8", "surrogatepass")
-    if not raw.isascii():
-        raw = _fold_non_ascii_tokens(raw)
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).split()
+    try:
+        raw = _fold_non_ascii_tokens(text.encode("latin-1"), "latin-1", _SEPARATORS_LATIN1)
+    except UnicodeEncodeError:
+        raw = _fold_non_ascii_tokens(text.encode("utf-8", "surrogatepass"), "utf-8", _SEPARATORS)
     return raw.translate(_ASCII_FOLD).split()
 
 
-def _fold_non_ascii_tokens(raw: bytes) -> bytes:
-    """Replace each token holding non-ASCII bytes by its Unicode-normalised words, space-separated."""
+def _fold_non_ascii_tokens(raw: bytes, codec: str = "utf-8",
+                           separators: frozenset[bytes] = _SEPARATORS) -> bytes:
+    """Replace each token holding non-ASCII bytes by its Unicode-normalised words, space-separated.
+
+    ``raw`` is the text in ``codec`` (UTF-8, or Latin-1 when every character fits);
+    the result holds ASCII and the UTF-8 bytes of the normalised words.
+    """
     high = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) >= 0x80).tolist()
+    if not high:
+        return raw
     starts, stops = [high[0]], []
     for prev, cur in itertools.pairwise(high):
         if cur != prev + 1:
@@ -73,7 +104,7 @@ def _fold_non_ascii_tokens(raw: bytes) -> bytes:
     for start, stop in zip(starts, stops, strict=True):
         if start < pos:
             continue
-        if raw[start:stop] in _SEPARATORS:
+        if raw[start:stop] in separators:
             parts.append(raw[pos:start])
             parts.append(b" ")
             pos = stop
@@ -83,7 +114,7 @@ def _fold_non_ascii_tokens(raw: bytes) -> bytes:
         while stop < end and _TOKEN_BYTE[raw[stop]]:
             stop += 1
         parts.append(raw[pos:start])
-        words = _unicode_words(raw[start:stop].decode("utf-8", "surrogatepass"))
+        words = _unicode_words(raw[start:stop].decode(codec, "surrogatepass"))
         parts.append(b" " + " ".join(words).encode("utf-8", "surrogatepass") + b" ")
         pos = stop
     parts.append(raw[pos:])
@@ -105,8 +136,12 @@ def normalize_text(text: str) -> str:
 
 
 def word_hashes(words: list[bytes]) -> np.ndarray:
-    """One xxh3-64 hash per word, as a uint64 array."""
-    return np.fromiter(map(xxhash.xxh3_64_intdigest, words), dtype=np.uint64, count=len(words))
+    """One xxh3-64 hash per word, as a uint64 array.
+
+    The 8-byte digests are joined and read in one go: cheaper than converting one
+    Python integer per word into the array.
+    """
+    return np.frombuffer(b"".join(map(_xxh3_64_digest, words)), dtype=">u8").astype(np.uint64)
 
 
 def fmix64(h: np.ndarray) -> np.ndarray:
@@ -121,8 +156,9 @@ def fmix64(h: np.ndarray) -> np.ndarray:
 def shingle_hashes(word_hashes: np.ndarray, ngram: int) -> np.ndarray:
     """32-bit hashes of the word ``ngram``-grams, one per start position.
 
-    A document shorter than ``ngram`` words has a single shingle: all its words.
-    An empty document has none.
+    The hash of ``w[i:i+n]`` is the high half of ``fmix64(sum_k w[i+k] * M_k + n)``
+    (``M_k`` odd, mod 2**64). A document shorter than ``ngram`` words has a single
+    shingle: all its words. An empty document has none.
     """
     if not 1 <= ngram <= len(_POSITION_MULT):
         raise ValueError(f"ngram must be between 1 and {len(_POSITION_MULT)}, got {ngram}")
@@ -130,13 +166,18 @@ def shingle_hashes(word_hashes: np.ndarray, ngram: int) -> np.ndarray:
     if length == 0:
         return np.empty(0, dtype=np.uint32)
     n = min(ngram, length)
-    count = length - n + 1
-    # (uint64 array arithmetic wraps silently: that is the intended mod 2**64)
-    acc = word_hashes[:count] * _POSITION_MULT[0]
-    for k in range(1, n):
-        acc += word_hashes[k : k + count] * _POSITION_MULT[k]
-    acc = fmix64(acc + _U64(n))
-    return (acc >> _U64(32)).astype(np.uint32)
+    # One sliding dot product (uint64: wraps, the intended mod 2**64) instead of n
+    # multiplications and n - 1 additions.
+    acc = _correlate(word_hashes, _POSITION_MULT[:n])
+    acc += _U64(n)
+    # fmix64 in place; its last step (h ^= h >> 33) leaves the high half unchanged.
+    tmp = acc >> _S33
+    acc ^= tmp
+    acc *= _FMIX64_1
+    np.right_shift(acc, _S33, out=tmp)
+    acc ^= tmp
+    acc *= _FMIX64_2
+    return (acc >> _S32).astype(np.uint32)
 
 
 def shingle_set(text: str, ngram: int = 5) -> set[tuple[str, ...]]:
@@ -157,4 +198,4 @@ def jaccard(a: set, b: set) -> float:
 
 def fingerprint(word_hashes: np.ndarray) -> bytes:
     """A 128-bit digest of the normalised word sequence: equal for exact duplicates."""
-    return xxhash.xxh3_128_digest(word_hashes.tobytes())
+    return xxhash.xxh3_128_digest(np.ascontiguousarray(word_hashes))

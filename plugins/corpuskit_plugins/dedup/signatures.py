@@ -3,8 +3,8 @@
 The permutations are datasketch 2.x's ``"affine32"`` scheme (``MinHash(num_perm,
 seed).permutations``): the 32-bit input hash is pre-mixed with the MurmurHash3 32-bit
 finaliser, then ``a_k * h + b_k mod 2**32`` for each of the ``num_perm`` permutations,
-and the signature is the column-wise minimum. One numpy expression per document
-replaces one ``MinHash.update`` call per shingle. The result equals
+and the signature is the row-wise minimum of that ``num_perm × shingles`` table. A few
+numpy calls per document replace one ``MinHash.update`` call per shingle. The result equals
 ``datasketch.MinHash(num_perm, seed, hashfunc=identity).update_batch(shingles)``
 bit for bit, so a signature can be wrapped as a :class:`datasketch.LeanMinHash`.
 
@@ -24,17 +24,24 @@ if TYPE_CHECKING:
     import datasketch
 
 _U32 = np.uint32
-_CHUNK_ROWS = 2048
+_S13, _S16 = _U32(13), _U32(16)
+_FMIX32_1, _FMIX32_2 = _U32(0x85EBCA6B), _U32(0xC2B2AE35)
+#: Shingles per block of the table, and the multiple its width is padded to (see
+#: :meth:`Signer.signature`).
+_BLOCK_COLS = 512
+_PAD_COLS = 64
 _B16_CHANCE = 1.0 / 65536.0
+_xxh3_64_intdigest = xxhash.xxh3_64_intdigest
 
 
 def fmix32(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finaliser, element-wise (same as datasketch's pre-mix)."""
-    h = h ^ (h >> _U32(16))
-    h = h * _U32(0x85EBCA6B)
-    h = h ^ (h >> _U32(13))
-    h = h * _U32(0xC2B2AE35)
-    return h ^ (h >> _U32(16))
+    h = h ^ (h >> _S16)
+    h *= _FMIX32_1
+    h ^= h >> _S13
+    h *= _FMIX32_2
+    h ^= h >> _S16
+    return h
 
 
 def affine32_permutations(num_perm: int, seed: int) -> np.ndarray:
@@ -59,14 +66,49 @@ class Signer:
         self._a = perms[0]
         self._b = perms[1]
         self._permutations = perms
+        self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _block(self, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """``a`` and ``b`` repeated along rows of ``width`` (cached per width).
+
+        numpy 2 copies a broadcast (stride 0) or non-contiguous operand of an
+        arithmetic ufunc through a buffer, which costs more than the arithmetic: every
+        operand of the table arithmetic is a contiguous array of the table's shape.
+        """
+        block = self._blocks.get(width)
+        if block is None:
+            block = self._blocks[width] = (
+                np.repeat(self._a, width).reshape(self.num_perm, width),
+                np.repeat(self._b, width).reshape(self.num_perm, width),
+            )
+        return block
 
     def signature(self, shingles: np.ndarray) -> np.ndarray:
-        """The uint32 signature of a set of shingle hashes (all 0xFFFFFFFF when empty)."""
-        sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        for start in range(0, len(shingles), _CHUNK_ROWS):  # uint32 arithmetic wraps: mod 2**32
-            values = fmix32(shingles[start : start + _CHUNK_ROWS]).reshape(-1, 1) * self._a
-            values += self._b  # in place: one (rows × num_perm) temporary, not two
-            np.minimum(sig, values.min(axis=0), out=sig)
+        """The uint32 signature of a set of shingle hashes (all 0xFFFFFFFF when empty).
+
+        Blocks of up to ``_BLOCK_COLS`` shingles: the ``num_perm × width`` table holds
+        each shingle's pre-mixed hash in its column, then ``table *= a``, ``table += b``
+        (uint32 arithmetic wraps: mod 2**32) and the minimum along each row. The last
+        block is padded to a multiple of ``_PAD_COLS`` columns with copies of its last
+        shingle, which cannot change a minimum.
+        """
+        n = len(shingles)
+        if n == 0:
+            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        mixed = fmix32(shingles)
+        padded = -(-n // _PAD_COLS) * _PAD_COLS
+        if padded != n:
+            mixed = np.concatenate((mixed, np.full(padded - n, mixed[-1], dtype=np.uint32)))
+        sig = None
+        for start in range(0, padded, _BLOCK_COLS):
+            part = mixed[start : start + _BLOCK_COLS]
+            a, b = self._block(len(part))
+            table = np.empty(a.shape, dtype=np.uint32)
+            np.copyto(table, part)
+            np.multiply(table, a, out=table)
+            np.add(table, b, out=table)
+            low = np.minimum.reduce(table, axis=1)
+            sig = low if sig is None else np.minimum(sig, low, out=sig)
         return sig
 
     def to_minhash(self, signature: np.ndarray) -> datasketch.LeanMinHash:
@@ -81,7 +123,7 @@ class Signer:
 
 def compact(signature: np.ndarray) -> bytes:
     """The stored form of a signature: the low 16 bits of each value, little-endian."""
-    return (signature & 0xFFFF).astype("<u2").tobytes()
+    return signature.astype("<u2").tobytes()  # (the cast keeps the low 16 bits)
 
 
 def estimate_jaccard(a16: np.ndarray, b16: np.ndarray) -> float:
@@ -95,16 +137,18 @@ def from_compact(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u2")
 
 
+def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
+    """The unsigned form of :func:`band_buckets` (``key mod 2**64``): one xxh3-64 per band."""
+    raw = signature[: bands * rows].astype("<u4").tobytes()
+    width = rows * 4
+    return list(map(_xxh3_64_intdigest, [raw[i : i + width] for i in range(0, bands * width, width)],
+                    range(bands)))
+
+
 def band_buckets(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     """One signed 64-bit bucket hash per band: xxh3-64 of the band's values, seeded by band number.
 
     Seeding by band number keeps equal values in different bands apart, so all bands
     share one bucket table. Signed so SQLite stores them as plain ``INTEGER``.
     """
-    raw = signature[: bands * rows].astype("<u4").tobytes()
-    width = rows * 4
-    out = []
-    for i in range(bands):
-        h = xxhash.xxh3_64_intdigest(raw[i * width : (i + 1) * width], seed=i)
-        out.append(h - (1 << 64) if h >= 1 << 63 else h)
-    return out
+    return [h - (1 << 64) if h >= 1 << 63 else h for h in band_keys(signature, bands, rows)]

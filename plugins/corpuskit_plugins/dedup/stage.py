@@ -69,7 +69,7 @@ from corpuskit_plugins.dedup.shingles import (
     shingle_hashes,
     word_hashes,
 )
-from corpuskit_plugins.dedup.signatures import Signer, band_buckets, compact, estimate_jaccard, from_compact
+from corpuskit_plugins.dedup.signatures import Signer, band_keys, compact, estimate_jaccard, from_compact
 
 DEFAULT_NUM_PERM = 128
 POLICIES = ("first",)
@@ -194,6 +194,8 @@ class DedupStage(Stage):
         self.floor = min(self.cutoff, CHAIN_FLOOR)
         self.signer = Signer(self.num_perm, self.seed)
         self._buckets = struct.Struct(f"<{self.bands}q")
+        # prepare packs the unsigned keys: the same bytes as the signed buckets mod 2**64
+        self._pack_keys = struct.Struct(f"<{self.bands}Q").pack
         self._index: Index | None = None
         self._uf: UnionFind | None = None
         self._ids: dict[int, str] = {}
@@ -259,7 +261,7 @@ class DedupStage(Stage):
             return b""
         wh = word_hashes(words)
         sig = self.signer.signature(shingle_hashes(wh, self.ngram))
-        return fingerprint(wh) + self._buckets.pack(*band_buckets(sig, self.bands, self.rows)) + compact(sig)
+        return fingerprint(wh) + self._pack_keys(*band_keys(sig, self.bands, self.rows)) + compact(sig)
 
     def unpack(self, sketch: bytes) -> tuple[bytes, list[int], bytes]:
         """``(fingerprint, bucket keys, stored 16-bit signature)`` of a non-empty :meth:`prepare` result."""
