@@ -422,6 +422,8 @@ _INLINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’/-]{1,60}\s*\((?P<agency>[^)]{
 
 def inline_agency(line: str) -> str | None:
     """The agency of a wire dateline opening a paragraph ("PARIS (AFP) - ..."), or ``None``."""
+    if "(" not in line:
+        return None  # the pattern needs one
     m = _INLINE.match(line.strip())
     return canonical_agency(m["agency"]) if m else None
 
