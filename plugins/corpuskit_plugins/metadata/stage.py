@@ -324,7 +324,9 @@ class MetadataStage(Stage):
                 agency = agency or byline.agency
                 credit_source = credit_source or byline.source
         if agency is None:
-            agency = next(filter(None, (inline_agency(lines[i]) for i in header if i not in found)), None)
+            for i in header:
+                if i not in found and (agency := inline_agency(lines[i])):
+                    break
 
         if "date" not in values:
             # published > bare > updated; then a printed time (an article stamp, not a banner); then first

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from functools import lru_cache
 
 import ftfy
 from ftfy.badness import is_bad
@@ -305,4 +306,11 @@ def rejoin_normalized(text: str) -> str:
 
 def normalize_inline(value: str) -> str:
     """Normalize a one-line field value (title, author): text repair plus whitespace collapsed."""
+    if len(value) <= 200:  # short values (site, author names) repeat from record to record
+        return _normalize_inline_cached(value)
+    return " ".join(normalize_text(value).split())
+
+
+@lru_cache(maxsize=4096)
+def _normalize_inline_cached(value: str) -> str:
     return " ".join(normalize_text(value).split())
