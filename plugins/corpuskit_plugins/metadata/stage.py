@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -239,7 +240,8 @@ class MetadataStage(Stage):
         """
         if article_start is None:
             return True
-        between = sum(1 for i in nonblank if min(index, article_start) < i < max(index, article_start))
+        lo, hi = min(index, article_start), max(index, article_start)
+        between = bisect_left(nonblank, hi) - bisect_right(nonblank, lo)  # nonblank is sorted
         if repeated and index > article_start:
             return True
         return between < 3
@@ -282,7 +284,7 @@ class MetadataStage(Stage):
         date_flag, date_rejected = mapped.date_flag, mapped.date_rejected
 
         lines = doc.text.split("\n")
-        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        nonblank = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]  # ln.strip(), no copy
         header = nonblank[: self.header_lines]
         found: dict[int, tuple[Dateline | None, Byline | None]] = {}
         for i in header:
@@ -353,7 +355,10 @@ class MetadataStage(Stage):
             sources["title"] = "text:headline"
 
         if self.strip_lines and remove:
-            kept = "\n".join(ln for i, ln in enumerate(lines) if i not in remove)
+            kept_lines = list(lines)
+            for i in sorted(remove, reverse=True):
+                del kept_lines[i]
+            kept = "\n".join(kept_lines)
             doc.text = rejoin_normalized(kept)  # doc.text was normalized: only blank lines can need it
 
         # every key of ``values`` is one of _BUILT_KEYS: updating a copy keeps their order
