@@ -385,8 +385,13 @@ def _word_count(text: str, data: bytes) -> int:
     (a no-break space, ...): then ``str.split`` counts.
     """
     if not text.isascii():
-        rare = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-        if any(ch.isspace() for ch in set(rare)):
+        try:
+            text.encode("latin-1")  # below U+0100 the only non-ASCII whitespace: NEL and no-break space
+            spaced = "\x85" in text or "\xa0" in text
+        except UnicodeEncodeError:
+            rare = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+            spaced = any(ch.isspace() for ch in set(rare))
+        if spaced:
             return len(text.split())
     marks = data.translate(_WORD_BYTES)
     return marks.count(b" x") + marks.startswith(b"x")
