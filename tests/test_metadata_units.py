@@ -340,3 +340,72 @@ def test_language() -> None:
     assert normalize_language("pt_BR") == "pt"
     assert normalize_language("klingon") is None
     assert normalize_language(None) is None
+
+
+# --- fast paths: each equals the plain computation it replaces ----------------------------------
+
+_ATOMS = ["Council", "passes", "AP", "Reuters", "the", " ", "  ", " - ", " | ", ", ", "/", "and", "ß", "SS", "ﬁ", "İ",
+          "ı", "K", "ſ", "’", "—", "\u00a0", "\u2009", "\u3000", "\x85", "_", "3", "٣", "Σ", "ς", "\t", "é", "e\u0301",
+          "\u0301", ".", "...", "(", ")", "©", "\ud800", "\x1c", "中文", "\u1161", "가"]
+
+
+def _random_strings(seed: int, count: int, longest: int = 8) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_ATOMS) for _ in range(rng.randrange(longest))) for _ in range(count)]
+
+
+def test_norm_block_is_norm_line_by_line() -> None:
+    from corpuskit_plugins.metadata import titles
+
+    for s in _random_strings(41, 3000):
+        lines = s.replace("\t", "\n").split("\n")
+        want = b"\n".join(titles._norm(ln).encode("utf-8") for ln in lines)
+        assert titles._norm_block("\n".join(lines)) == want, repr(s)
+
+
+def test_word_count_is_split() -> None:
+    from corpuskit_plugins.metadata.stage import _word_count
+
+    for s in _random_strings(43, 5000, 14):
+        assert _word_count(s, s.encode("utf-8", "surrogatepass")) == len(s.split()), repr(s)
+
+
+def test_agency_first_word_precheck_changes_nothing() -> None:
+    from corpuskit_plugins.metadata.bylines import AGENCIES
+
+    def plain(value: str) -> str | None:
+        key = " ".join(value.strip().strip("()[]©").split()).lower().rstrip(".")
+        return AGENCIES.get(key) or AGENCIES.get(key.removeprefix("the "))
+
+    names = [*AGENCIES, "The AP", "(AFP)", "© Reuters.", "A.P.", "ap ...", "Kyodo News.", "the the ap", "[dpa]"]
+    for s in [*names, *(n.upper() for n in names), *_random_strings(47, 3000)]:
+        assert canonical_agency(s) == plain(s), repr(s)
+
+
+def test_nfc_stable_characters_leave_text_nfc() -> None:
+    import random
+    import unicodedata
+
+    from corpuskit_plugins.metadata.text_normalize import _NFC_STABLE
+
+    rng = random.Random(53)
+    pool = [*sorted(_NFC_STABLE), *map(chr, range(128))]
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(1, 8)))
+        assert unicodedata.normalize("NFC", text) == text, repr(text)
+    # none of them is the second character of a canonical composition
+    seconds = set()
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp)).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            seconds.add(chr(int(decomposition[1], 16)))
+    assert not seconds & _NFC_STABLE
+
+
+def test_has_digit_is_the_regex() -> None:
+    from corpuskit_plugins.metadata import dates
+
+    for s in [*_random_strings(59, 3000), "abc", "a1", "٣", "x" * 300 + "7"]:
+        assert dates._has_digit(s) == (dates._DIGIT.search(s) is not None), repr(s)

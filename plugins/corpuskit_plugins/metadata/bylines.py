@@ -67,6 +67,9 @@ for _canon, _names in {
     for _n in _names.split("|"):
         AGENCIES[_n] = _canon
 
+#: the first words of the keys ``canonical_agency`` looks up ("the" for "the " + a name)
+_AGENCY_FIRST_WORDS = frozenset({k.split(" ")[0] for k in AGENCIES} | {"the"})
+
 _PARTICLES = {
     "de",
     "da",
@@ -161,7 +164,15 @@ _TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|[A-Z]\.|(?:al|el|Al|El
 
 def canonical_agency(value: str) -> str | None:
     """The canonical name of a known news agency, or ``None``."""
-    key = " ".join(value.strip().strip("()[]©").split()).lower().rstrip(".")
+    inner = value.strip().strip("()[]©")
+    # the key's first word is the first word of ``inner`` lowered (all of it when it is the only
+    # one, then less its final dots): unless that opens a known name, no need to build the key
+    first = inner.split(None, 1)[:1]
+    if not first or (
+        (word := first[0].lower()) not in _AGENCY_FIRST_WORDS and word.rstrip(".") not in _AGENCY_FIRST_WORDS
+    ):
+        return None
+    key = " ".join(inner.split()).lower().rstrip(".")
     return AGENCIES.get(key) or AGENCIES.get(key.removeprefix("the "))
 
 
@@ -188,6 +199,8 @@ def looks_like_name(value: str) -> bool:
 _NAME_SEP = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
 _TAIL_SEP = re.compile(r"\s+[|/–—-]\s+|\s*\|\s*")
 _LEAD = re.compile(r"^[\s•·▪*►»|–—-]+")
+# what _LEAD matches, for lstrip (the same, without a regex scan): \s is exactly str.isspace
+_LEAD_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "•·▪*►»|–—-"
 _BARE_BY = re.compile(r"(?i)by|von|par|por|written by")
 _BY_WORD = re.compile(r"(?i)\bby\b")
 _AGENCY_SEP = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
@@ -284,9 +297,20 @@ def _agency_in(text: str) -> str | None:
     return None
 
 
+# What every byline opens with: each pattern of ``parse_byline`` but the ";" segments (which it
+# looks for only when the line holds a ";") begins with one of these (as it matches: ignoring case).
+_BYLINE_OPENING = re.compile(
+    r"by|von|par|por|di|door|av|writ|words|story|text|report|compiled|photo|additional|edit|research|"
+    r"graphics|video|aut",
+    re.IGNORECASE,
+)
+
+
 def parse_byline(line: str) -> Byline | None:
     """Parse ``line`` when it is wholly a byline; ``None`` otherwise."""
-    s = _LEAD.sub("", line).strip()
+    s = line.lstrip(_LEAD_CHARS).strip()
+    if ";" not in s and _BYLINE_OPENING.match(s) is None:
+        return None  # most lines: no pattern below can match
     if not s or len(s) > 160 or len(s.split()) > 24 or looks_like_url(s) or "@" in s:
         return None
     if _BARE_BY.fullmatch(s.rstrip(":")):
@@ -359,9 +383,10 @@ _CONTRIBUTED_END = re.compile(
 )
 
 
-# ... and the last letter of those endings (as the pattern matches it: case-insensitively), checked
-# first: the search tries the whole alternation at each of the 16 positions (~1 us a line).
-_AND_AGENCIES_LAST = re.compile(r"[sn]\.?$", re.IGNORECASE)
+# ... and the last three letters of those endings (as the pattern matches them: case-insensitively),
+# checked first: the search tries the whole alternation at each of the 16 positions (~1 us a line).
+_AND_AGENCIES_LAST = re.compile(r"(?:ies|res|ces|ren|ias)\.?$", re.IGNORECASE)
+_CONTRIBUTED_LAST = re.compile(r"[dgtye]$", re.IGNORECASE)  # contributed, reporting, report, story, article
 
 
 def _org_like(value: str) -> bool:
@@ -374,7 +399,7 @@ def _org_like(value: str) -> bool:
 
 def parse_credit(line: str) -> Byline | None:
     """Parse ``line`` when it is wholly a wire/agency credit; ``None`` otherwise."""
-    s = _LEAD.sub("", line).strip().rstrip(".").strip()
+    s = line.lstrip(_LEAD_CHARS).strip().rstrip(".").strip()
     if not s or len(s) > 200:
         return None
     m = _COPYRIGHT.match(s)
@@ -390,15 +415,19 @@ def parse_credit(line: str) -> Byline | None:
             return Byline(agency=agency)
     # without one of its separators the split gives one piece (its regex tries every position: slow)
     if "/" in bare or "," in bare or "&" in bare or "and" in bare:
-        pieces = [p for p in _AGENCY_SEP.split(bare) if p]
-        if len(pieces) > 1 and all(canonical_agency(p) for p in pieces):  # "AFP/Reuters"
-            return Byline(agency=canonical_agency(pieces[0]))
-    ends_so = _AND_AGENCIES_LAST.search(s[-2:]) and _AND_AGENCIES_END.search(s[-16:])
+        # every piece must be an agency: the first one (up to the first separator) is tried first
+        first = _AGENCY_SEP.split(bare, 1)[0]
+        if not first or canonical_agency(first):
+            pieces = [p for p in _AGENCY_SEP.split(bare) if p]
+            if len(pieces) > 1 and all(canonical_agency(p) for p in pieces):  # "AFP/Reuters"
+                return Byline(agency=canonical_agency(pieces[0]))
+    ends_so = _AND_AGENCIES_LAST.search(s[-4:]) and _AND_AGENCIES_END.search(s[-16:])
     m = _AND_AGENCIES.match(s) if ends_so else None
     if m and _org_like(m["pub"]):
         agency = canonical_agency(m["pub"])
         return Byline(agency=agency) if agency else Byline(source=m["pub"].strip(), agency=None)
-    m = _CONTRIBUTED.match(s) if _CONTRIBUTED_END.search(s[-40:]) else None
+    ends_so = _CONTRIBUTED_LAST.search(s[-1:]) and _CONTRIBUTED_END.search(s[-40:])
+    m = _CONTRIBUTED.match(s) if ends_so else None
     if m:
         orgs = _split_names(m["who"])
         known = [a for a in (canonical_agency(o) for o in orgs) if a]
@@ -422,6 +451,8 @@ _INLINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’/-]{1,60}\s*\((?P<agency>[^)]{
 
 def inline_agency(line: str) -> str | None:
     """The agency of a wire dateline opening a paragraph ("PARIS (AFP) - ..."), or ``None``."""
+    if "(" not in line:
+        return None  # the pattern needs one
     m = _INLINE.match(line.strip())
     return canonical_agency(m["agency"]) if m else None
 

@@ -185,6 +185,14 @@ _DMY_HINT = re.compile(
 )
 _MDY_HINT = re.compile(r"[^\W\d_]\.?\s+\d{1,2}(?:st|nd|rd|th|er|\.|º)?\s*,?\s*\d{4}(?!\d)", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")  # every date pattern needs one
+_ASCII_NON_DIGITS = bytes(c for c in range(128) if not 48 <= c <= 57)
+
+
+def _has_digit(text: str) -> bool:
+    """``_DIGIT.search(text) is not None``; for ASCII text by deleting the other bytes (no regex scan)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_NON_DIGITS))
+    return _DIGIT.search(text) is not None
 _TIME = re.compile(rf"(?:(?:at|um|à|a las|@)\s+)?{_TIME_RE}(?:\s*{_TZ_RE})?(?![\w])", re.IGNORECASE)
 _TZ_ALONE = re.compile(rf"^{_TZ_RE}(?![\w])")
 
@@ -285,7 +293,7 @@ class _Match:
 def _date_matches(text: str, date_order: str) -> list[_Match]:
     """All calendar dates in ``text``, leftmost-longest, non-overlapping."""
     found: list[_Match] = []
-    if _DIGIT.search(text) is None:
+    if not _has_digit(text):
         return found
 
     def free(s: int, e: int) -> bool:
@@ -477,7 +485,7 @@ def parse_dateline(line: str, date_order: str = "MDY") -> Dateline | None:
     and zone, separated only by punctuation or "at"/"on". Relative dates ("2 hours
     ago") and sentences that merely contain a date are not datelines.
     """
-    if _DIGIT.search(line) is None:
+    if not _has_digit(line):
         return None  # no date without a digit (labels and bullets hold none)
     s = _BULLET.sub("", line.strip()).strip()
     if not s or len(s) > 120 or _RELATIVE.search(s):

@@ -242,6 +242,28 @@ def _text_value(value: Any) -> str | None:
     return s or None
 
 
+@lru_cache(maxsize=64)
+def _name_index(
+    user: tuple[tuple[str, tuple[str, ...]], ...], crawl: bool
+) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Source name -> ``(canonical field, position in its list)`` for every list it is in.
+
+    The lists: :data:`DEFAULT_FIELD_MAP`, with the user's ``field_map`` (``user``, as items)
+    replacing some; for a Common Crawl-shaped record (``crawl``) ``date`` is a crawl date.
+    """
+    fmap = {k: list(v) for k, v in DEFAULT_FIELD_MAP.items()}
+    for key, names in user:
+        fmap[key] = [normalize_key(n) for n in names]
+    if crawl:
+        fmap["date"] = [n for n in fmap["date"] if n != "date"]
+        fmap["crawl_date"] = [*fmap["crawl_date"], "date"]
+    index: dict[str, list[tuple[str, int]]] = {}
+    for canon, names in fmap.items():
+        for position, name in enumerate(names):
+            index.setdefault(name, []).append((canon, position))
+    return {name: tuple(at) for name, at in index.items()}
+
+
 def map_fields(
     raw: Mapping[str, Any],
     field_map: Mapping[str, list[str]] | None = None,
@@ -251,19 +273,24 @@ def map_fields(
     today: dt.date | None = None,
 ) -> Mapped:
     """Read the canonical fields out of ``raw`` (see the module docstring)."""
-    fmap = {k: list(v) for k, v in DEFAULT_FIELD_MAP.items()}
-    for key, names in (field_map or {}).items():
-        fmap[key] = [normalize_key(n) for n in ([names] if isinstance(names, str) else names)]
     flat = _flatten(raw)
-    if ("dump" in flat or any(k.startswith("warc") for k in flat)) and not field_map:
-        fmap["date"] = [n for n in fmap["date"] if n != "date"]
-        fmap["crawl_date"] = [*fmap["crawl_date"], "date"]
+    items = field_map.items() if field_map else ()
+    user = tuple((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in items)
+    crawl = not field_map and ("dump" in flat or any(k.startswith("warc") for k in flat))
+    index = _name_index(user, crawl)
+    # canonical field -> the source names present, in the order of its list (as the list is tried)
+    present: dict[str, list[tuple[int, str]]] = {}
+    for name in flat:
+        for canon, position in index.get(name, ()):
+            present.setdefault(canon, []).append((position, name))
+    for found in present.values():
+        found.sort()
     out = Mapped(extra={str(k): jsonable(v) for k, v in raw.items() if v is not None})
     used: set[str] = set()
 
     def take(canon: str, conv: Any) -> None:
-        for name in fmap.get(canon, []):
-            if name not in flat or name in used:
+        for _, name in present.get(canon, ()):
+            if name in used:
                 continue
             path, value = flat[name]
             got = conv(value)

@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -56,6 +57,8 @@ SCHEMA_KEYS: dict[str, Any] = {
     "field_sources": None,
 }
 _KIND_RANK = {"published": 0, "bare": 1, "updated": 2}
+#: what ``metadata`` writes: the schema keys but the counts, in order, unknown
+_BUILT_KEYS: dict[str, Any] = {k: None for k in SCHEMA_KEYS if k not in {"words", "chars", "content_hash"}}
 
 
 def _as_bool(value: Any) -> bool:
@@ -86,6 +89,12 @@ def _one_part(s: str) -> bool:
     """True when ``_split_parts`` cannot split the stripped line ``s`` (False: it may)."""
     if "|" in s or "•" in s or "·" in s or "/" in s or "   " in s:
         return False
+    if s.isascii():  # the ASCII whitespace but the space, each found by memchr (faster than isprintable)
+        other = (
+            "\t" in s or "\n" in s or "\r" in s or "\x0b" in s or "\x0c" in s
+            or "\x1c" in s or "\x1d" in s or "\x1e" in s or "\x1f" in s
+        )
+        return not other or not _WIDE_SPACE.search(s)
     # with plain spaces only, "   " is the only run of three; else look for any run. Every
     # whitespace character but the plain space is a separator or a control, which isprintable()
     # rejects: one C scan answers for most lines (the regex takes ~6 us per 500 characters).
@@ -231,7 +240,8 @@ class MetadataStage(Stage):
         """
         if article_start is None:
             return True
-        between = sum(1 for i in nonblank if min(index, article_start) < i < max(index, article_start))
+        lo, hi = min(index, article_start), max(index, article_start)
+        between = bisect_left(nonblank, hi) - bisect_right(nonblank, lo)  # nonblank is sorted
         if repeated and index > article_start:
             return True
         return between < 3
@@ -274,7 +284,7 @@ class MetadataStage(Stage):
         date_flag, date_rejected = mapped.date_flag, mapped.date_rejected
 
         lines = doc.text.split("\n")
-        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        nonblank = [i for i, ln in enumerate(lines) if ln and not ln.isspace()]  # ln.strip(), no copy
         header = nonblank[: self.header_lines]
         found: dict[int, tuple[Dateline | None, Byline | None]] = {}
         for i in header:
@@ -282,7 +292,7 @@ class MetadataStage(Stage):
             if got is not None:
                 found[i] = got
         anchor = min(found, default=None)
-        title_idx = find_title(lines, anchor, skip=found)
+        title_idx = find_title(lines, anchor, skip=found, nonblank=nonblank)
         # A page title echoed further down by the article headline: the article starts there,
         # and its own dateline/byline follow it (dates above it are site furniture, e.g. today's date).
         headline_idx = repeated_at(lines, title_idx) if title_idx is not None else None
@@ -293,7 +303,8 @@ class MetadataStage(Stage):
                 if got is not None:
                     found[i] = got
         article_start = headline_idx if headline_idx is not None else title_idx
-        for i in [i for i in nonblank[-self.footer_lines :] if i not in found and i not in header]:
+        in_header = set(header)
+        for i in [i for i in nonblank[-self.footer_lines :] if i not in found and i not in in_header]:
             got = classify_line(lines[i], self.date_order, header=False)
             if got is not None:
                 found[i] = got
@@ -315,7 +326,9 @@ class MetadataStage(Stage):
                 agency = agency or byline.agency
                 credit_source = credit_source or byline.source
         if agency is None:
-            agency = next(filter(None, (inline_agency(lines[i]) for i in header if i not in found)), None)
+            for i in header:
+                if i not in found and (agency := inline_agency(lines[i])):
+                    break
 
         if "date" not in values:
             # published > bare > updated; then a printed time (an article stamp, not a banner); then first
@@ -342,16 +355,46 @@ class MetadataStage(Stage):
             sources["title"] = "text:headline"
 
         if self.strip_lines and remove:
-            kept = "\n".join(ln for i, ln in enumerate(lines) if i not in remove)
+            kept_lines = list(lines)
+            for i in sorted(remove, reverse=True):
+                del kept_lines[i]
+            kept = "\n".join(kept_lines)
             doc.text = rejoin_normalized(kept)  # doc.text was normalized: only blank lines can need it
 
-        meta: dict[str, Any] = {k: None for k in SCHEMA_KEYS if k not in {"words", "chars", "content_hash"}}
+        # every key of ``values`` is one of _BUILT_KEYS: updating a copy keeps their order
+        meta: dict[str, Any] = _BUILT_KEYS.copy()
         meta.update(values)
         meta["date_flag"], meta["date_rejected"] = date_flag, date_rejected
         meta["extra"] = mapped.extra if self.keep_extra else {}
         meta["field_sources"] = sources
         meta.update(self._provenance(doc, meta))
-        return {k: meta[k] for k in SCHEMA_KEYS if k in meta}
+        return meta
+
+
+#: ASCII whitespace (what ``str.split`` splits on) -> " ", every other byte -> "x"
+_WORD_BYTES = bytes(32 if c < 128 and chr(c).isspace() else 120 for c in range(256))
+_ASCII_BYTES = bytes(range(128))
+
+
+def _word_count(text: str, data: bytes) -> int:
+    """``len(text.split())`` (``data``: ``text`` as UTF-8), without building the list of words.
+
+    The words are the runs of non-whitespace: on the bytes with every whitespace byte made a
+    space and every other one an "x", the runs start at the " x" pairs (and at an "x" in front).
+    A non-ASCII character is a run of bytes >= 0x80, which is right unless it is whitespace
+    (a no-break space, ...): then ``str.split`` counts.
+    """
+    if not text.isascii():
+        try:
+            text.encode("latin-1")  # below U+0100 the only non-ASCII whitespace: NEL and no-break space
+            spaced = "\x85" in text or "\xa0" in text
+        except UnicodeEncodeError:
+            rare = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+            spaced = any(ch.isspace() for ch in set(rare))
+        if spaced:
+            return len(text.split())
+    marks = data.translate(_WORD_BYTES)
+    return marks.count(b" x") + marks.startswith(b"x")
 
 
 class CountsStage(Stage):
@@ -394,9 +437,10 @@ class CountsStage(Stage):
             meta["language"] = normalize_language(meta.get("language"))
             if meta["language"] is None:
                 sources.pop("language", None)
-        meta["words"] = len(text.split())
+        data = text.encode("utf-8", "surrogatepass")
+        meta["words"] = _word_count(text, data)
         meta["chars"] = len(text)
-        meta["content_hash"] = "sha1:" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        meta["content_hash"] = "sha1:" + hashlib.sha1(data).hexdigest()
         if doc.source is not None:
             meta.setdefault("source_path", doc.source.path)
             meta.setdefault("source_line", doc.source.line)

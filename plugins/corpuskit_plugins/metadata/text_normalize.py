@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from functools import lru_cache
 
 import ftfy
 from ftfy.badness import is_bad
@@ -235,9 +236,25 @@ def _needs_ftfy(text: str, rare: tuple[bool, str] | None = None) -> bool:
     return any(match(text, j) for j in sorted(starts) if j >= 0)
 
 
+#: Characters that leave any text NFC: starters (combining class 0) that are NFC themselves and
+#: never the second character of a composition (NFC_QC=Yes), as are all ASCII characters; so a
+#: text of only such characters is NFC. From the Latin, Greek, Cyrillic, punctuation, currency
+#: and letterlike blocks, which hold no NFC_QC=Maybe starter (those are Hangul jamo and vowel
+#: signs of Indic and other scripts); NFC_QC=No characters (singletons such as U+212B) fail the test.
+_NFC_STABLE = frozenset(
+    ch
+    for lo, hi in ((0x80, 0x530), (0x2000, 0x20D0), (0x2100, 0x2190))
+    for ch in map(chr, range(lo, hi))
+    if unicodedata.combining(ch) == 0 and unicodedata.normalize("NFC", ch) == ch
+)
+
+
 def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
     """One round of normalization; also whether ftfy ran (without it one round is a fixed point)."""
     rare: tuple[bool, str] | None = _rare(text)
+    # the non-ASCII characters of the text, or more: each step below but ftfy only removes some
+    # (line breaks, invisible characters, odd spaces) or ASCII whitespace; ftfy adds its own
+    chars: str | None = rare[1]
     special = _has_special(text, rare)
     if special:
         text = _line_breaks(text)
@@ -248,11 +265,12 @@ def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
         with contextlib.suppress(Exception):  # ftfy never should raise; a normalizer must not crash a run
             text = ftfy.fix_text(text, _FTFY_CONFIG)
         text = _line_breaks(text)
-        rare = None
+        rare = chars = None
     if special:
         # each step only when a character it changes is there (the ASCII ones are all controls,
         # which the delete step removes): a scan of the few non-ASCII characters tells
         control, rest = rare if rare is not None else _rare(text)
+        chars = rest
         if control or (rest and _DELETE_RE.search(rest)):
             text = _DELETE_RE.sub("", text)  # == text.translate(_DELETE), several times faster
         if rest and _ODD_SPACES.search(rest):
@@ -262,6 +280,8 @@ def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
     if "\n\n\n" in text:
         text = _BLANK_RUNS.sub("\n\n", text)
     text = text.strip("\n")
+    if chars is not None and (not chars or (len(chars) <= 256 and _NFC_STABLE.issuperset(chars))):
+        return text, repaired  # NFC already: normalize would check every character to return it
     return unicodedata.normalize("NFC", text), repaired
 
 
@@ -305,4 +325,11 @@ def rejoin_normalized(text: str) -> str:
 
 def normalize_inline(value: str) -> str:
     """Normalize a one-line field value (title, author): text repair plus whitespace collapsed."""
+    if len(value) <= 200:  # short values (site, author names) repeat from record to record
+        return _normalize_inline_cached(value)
+    return " ".join(normalize_text(value).split())
+
+
+@lru_cache(maxsize=4096)
+def _normalize_inline_cached(value: str) -> str:
     return " ".join(normalize_text(value).split())

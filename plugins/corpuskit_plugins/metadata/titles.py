@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from corpuskit_plugins.metadata.bylines import canonical_agency
 
@@ -118,7 +119,11 @@ def _strong_site(segment: str) -> bool:
 
 def strip_site_suffix(title: str, site_names: Iterable[str] = ()) -> str:
     """Remove trailing (and leading) site names from ``title``; keep at least 2 words."""
-    names = [n for n in site_names if n]
+    return _strip_site_suffix(title, tuple(n for n in site_names if n))
+
+
+@lru_cache(maxsize=4096)  # a pure function of strings: site furniture repeats from page to page
+def _strip_site_suffix(title: str, names: tuple[str, ...]) -> str:
     t = " ".join(title.split())
     for _ in range(4):
         parts = list(_SEPARATORS.finditer(t))
@@ -153,6 +158,11 @@ _BULLET_START = re.compile(r"^[•·▪◦●*►»\-–—]")
 def looks_like_headline(line: str) -> bool:
     """True when ``line`` could be a headline (see the module docstring)."""
     s = line.strip()
+    return len(s) <= 250 and _looks_like_headline(s)  # longer: never (and not worth a cache entry)
+
+
+@lru_cache(maxsize=8192)  # a pure function of the line: site furniture repeats from page to page
+def _looks_like_headline(s: str) -> bool:
     words = s.split()
     if not 3 <= len(words) <= 30 or len(s) > 250:
         return False
@@ -191,6 +201,7 @@ def find_title(
     *,
     skip: Iterable[int] = (),
     max_scan: int = 4,
+    nonblank: Sequence[int] | None = None,
 ) -> int | None:
     """Index of the headline among ``lines`` (the document's lines, blank ones included).
 
@@ -198,10 +209,14 @@ def find_title(
     ``skip`` holds indexes of lines already known to be metadata. Two candidates: the
     first headline-like line at the top, and the nearest one before the anchor. The top
     one wins when it is the document's first line or the text repeats it further down (a
-    page title echoed by the article headline), else the one before the anchor.
+    page title echoed by the article headline), else the one before the anchor. ``nonblank``:
+    the indexes of the non-blank lines, when the caller has them.
     """
     skipped = set(skip)
-    nonblank = [i for i, ln in enumerate(lines) if ln.strip() and i not in skipped]
+    if nonblank is None:
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip() and i not in skipped]
+    elif skipped:
+        nonblank = [i for i in nonblank if i not in skipped]
     top: int | None = None
     scan = nonblank[:max_scan]
     for k, i in enumerate(scan):
@@ -212,7 +227,7 @@ def find_title(
                 continue  # a short section kicker ("Middle East News") above the headline
             top = i
             break
-        if len(s.split()) >= 3:  # a content sentence: the text has no headline line at the top
+        if len(s.split(None, 2)) >= 3:  # a content sentence: the text has no headline line at the top
             break
     near: int | None = None
     if anchor is not None:
@@ -227,37 +242,54 @@ def find_title(
     return near if near is not None else top
 
 
-def _letter_probe(w: str) -> tuple[str, str, int] | None:
-    """A letter of ``w`` (its most frequent ASCII one), its upper case and its count in ``w``."""
-    letters = sorted({ch for ch in w if "a" <= ch <= "z"})
-    if not letters:
-        return None
-    c = max(letters, key=w.count)
-    return c, c.upper(), w.count(c)
+def _norm_block(block: str) -> bytes:
+    """``_norm`` of each line of ``block`` (lines joined by ``"\\n"``), UTF-8, joined by ``b"\\n"``.
+
+    ``_norm`` is, character by character, casefolding and dropping non-word characters (``\\w``
+    is exactly ``str.isalnum()`` or ``"_"``), so it is done on the UTF-8 bytes of the whole block
+    in C: the ASCII characters by one ``translate`` (upper case lowered, non-word bytes but the
+    line break deleted), then each distinct non-ASCII character that ``_norm`` changes replaced by
+    its form (few per text; UTF-8 is self-synchronizing, so a replacement only hits whole
+    characters, and a form is left unchanged by ``_norm``: no replacement undoes another).
+    """
+    data = block.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER, _ASCII_NON_WORD_NL)
+    if not block.isascii():
+        for ch in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+            form = "".join(c for c in ch.casefold() if c.isalnum() or c == "_")
+            if form != ch:
+                data = data.replace(ch.encode("utf-8", "surrogatepass"), form.encode("utf-8"))
+    return data
+
+
+_ASCII_BYTES = bytes(range(128))
+_ASCII_NON_WORD_NL = bytes(c for c in _ASCII_NON_WORD if c != 10)  # ... but the line break
+_ASCII_LOWER = bytes.maketrans(bytes(range(65, 91)), bytes(range(97, 123)))
 
 
 def repeated_at(lines: Sequence[str], index: int, *, within: int = 400) -> int | None:
     """Index of a later line that repeats the headline at ``index`` (site suffix ignored), or ``None``.
 
-    ``_norm`` works on every character of a line; most lines (paragraphs) are told apart by a
-    letter count first: ``_norm`` of an ASCII line keeps each of its letters, lower-cased, so it
-    can only equal a wanted form that holds as many of that letter.
+    The lines of the window are normalized together (``_norm_block``) and the wanted forms are
+    looked for as whole lines of the result: one pass in C instead of ``_norm`` line by line.
     """
     want = {_norm(lines[index]), _norm(strip_site_suffix(lines[index]))}
     want.discard("")
     if not want:
         return None
-    probes = [p for p in map(_letter_probe, want) if p is not None]
-    if len(probes) < len(want):
-        probes = []  # a form without an ASCII letter: no such shortcut
-    for j in range(index + 1, min(len(lines), index + within)):
-        ln = lines[j]
-        if probes and ln.isascii():
-            for c, upper, k in probes:
-                if ln.count(c) + ln.count(upper) == k:
-                    break
-            else:
-                continue
-        if ln.strip() and _norm(ln) in want:
-            return j
-    return None
+    window = lines[index + 1 : min(len(lines), index + within)]
+    if not window:
+        return None
+    block = "\n".join(window)
+    if block.count("\n") != len(window) - 1:  # a line holding a line break: line by line
+        for j, ln in enumerate(window, index + 1):
+            if ln.strip() and _norm(ln) in want:
+                return j
+        return None
+    # a line whose _norm is a wanted form (never empty) holds a word character: it is not blank
+    normed = b"\n" + _norm_block(block) + b"\n"
+    first = -1
+    for w in want:
+        at = normed.find(b"\n" + w.encode("utf-8", "surrogatepass") + b"\n")
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return None if first < 0 else index + 1 + normed.count(b"\n", 0, first)
