@@ -409,3 +409,15 @@ def test_has_digit_is_the_regex() -> None:
 
     for s in [*_random_strings(59, 3000), "abc", "a1", "٣", "x" * 300 + "7"]:
         assert dates._has_digit(s) == (dates._DIGIT.search(s) is not None), repr(s)
+
+
+def test_an_impossible_iso_date_is_no_date_and_does_not_stop_the_run() -> None:
+    import corpuskit
+    from corpuskit_plugins.metadata.dates import parse_date_value
+
+    assert parse_date_value("2011-13-45") is None and parse_date_value("2011-02-30") is None
+    assert str(parse_date_value("2011-02-28").date) == "2011-02-28"  # type: ignore[union-attr]
+    records = [{"id": "a", "text": "A story about nothing in particular.", "date": "2011-02-30"},
+               {"id": "b", "text": "Another story about something else.", "date": "2011-02-28"}]
+    out = {doc.id: doc.metadata for doc in corpuskit.clean(records, stages=["metadata"])}
+    assert out["a"]["date"] is None and out["b"]["date"] == "2011-02-28"

@@ -558,7 +558,8 @@ def parse_date_value(value: Any, date_order: str = "MDY") -> ParsedDate | None:
         return parse_date_value(float(s), date_order)
     iso = _ISO.fullmatch(s)
     if iso:
-        return find_dates(s, date_order)[0]
+        dates = find_dates(s, date_order)  # empty for an impossible date ("2011-02-30")
+        return dates[0] if dates else None
     if re.match(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", s):
         rfc: dt.datetime | None
         try:
