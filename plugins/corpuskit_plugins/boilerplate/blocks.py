@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import compress, count, islice
 
 from .features import DocView, LineFeatures
 from .rules import _LIST_MARK, _MARK_START, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
@@ -227,14 +228,11 @@ def _title_echo(view: DocView) -> int | None:
     parts = [p.strip() for p in _TITLE_SPLIT.split(first) if len(p.strip()) >= 12]
     if not parts:
         return None
-    whole = {first, *parts}  # a line equal to the title or one of its parts
-    for i in range(1, min(len(view), 400)):
-        line = view.lines[i].casefold()
-        if len(line) < 12:
-            continue
-        if line in whole or (len(line) >= 20 and any(p.startswith(line) for p in parts)):
-            return i
-    return None
+    # a line equal to the title or one of its parts, or of 20+ characters a part begins with
+    # (every such string has 12+ characters: parts do, so does the title when it has parts)
+    echoes = {first, *parts, *(p[:k] for p in parts for k in range(20, len(p)))}
+    hits = map(echoes.__contains__, map(str.casefold, islice(view.lines, 1, 400)))
+    return next(compress(count(1), hits), None)
 
 
 def _segments(weights: list[float]) -> list[tuple[float, int, int]]:

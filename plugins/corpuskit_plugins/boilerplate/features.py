@@ -49,7 +49,15 @@ _MARK_START = frozenset("0123456789•·▪►■◦*–-")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[•·▪►■◦*–-])\s+")
 # whole words opening with an ASCII capital (for ASCII text: the words whose first
 # character is upper case)
-_CAPITALISED = re.compile(r"(?<!\S)[A-Z]\S*").findall
+# (a capital not preceded by a non-space: the pattern opens with the capital, so the
+# search skips to capitals instead of testing a lookbehind at every position)
+_CAPITALISED = re.compile(r"[A-Z](?<!\S[A-Z])\S*").findall
+
+# ASCII text -> " " for whitespace (what str.split and ``\s`` split on), "U" for A-Z,
+# "x" for anything else: " U" then marks the start of a word that _CAPITALISED finds
+_CAP_STARTS = str.maketrans({
+    chr(c): " " if chr(c).isspace() else "U" if "A" <= chr(c) <= "Z" else "x" for c in range(128)
+})
 
 # What ``\s`` matches in a ``str`` pattern (Py_UNICODE_ISSPACE, the same test as
 # str.isspace); no whitespace code point lies above U+3000.
@@ -163,20 +171,31 @@ class LineFeatures:
     def cap_ratio(self) -> float:
         """The share of non-stopwords that start with a capital letter."""
         if self._cap_ratio < 0:
+            stops = self.stops
+            content = self._nw - stops  # _nw: the number of words of text.split()
+            if content <= 0:
+                self._cap_ratio = 0.0
+                return 0.0
             text = self.text
             if text.isascii():
-                # ASCII: a capital is A-Z, so one scan finds the capitalised words
-                upper = _CAPITALISED(text)
-                caps = len(upper) - sum(map(_IS_STOP, map(str.lower, upper))) if upper else 0
+                if stops:
+                    # ASCII: a capital is A-Z, so one scan finds the capitalised words
+                    upper = _CAPITALISED(text)
+                    caps = len(upper) - sum(map(_IS_STOP, map(str.lower, upper))) if upper else 0
+                else:
+                    # no stopword to discount: count the word starts A-Z (after a space,
+                    # once every whitespace character is a space and every capital a "U")
+                    caps = (" " + text).translate(_CAP_STARTS).count(" U")
             else:
                 # per word: capitalised? (C-level maps). The lower-cased words of ``low`` are
                 # these words lower-cased (lower() keeps word boundaries; ’ -> ' changes no
                 # stopword test).
                 flags = list(map(str.isupper, map(itemgetter(0), text.split())))
                 n_upper = sum(flags)
-                caps = n_upper - sum(map(and_, flags, map(_IS_STOP, self._low_words))) if n_upper else 0
-            content = self._nw - self.stops  # _nw: the number of words of text.split()
-            self._cap_ratio = min(1.0, caps / content) if content > 0 else 0.0
+                caps = n_upper
+                if n_upper and stops:
+                    caps -= sum(map(and_, flags, map(_IS_STOP, self._low_words)))
+            self._cap_ratio = min(1.0, caps / content)
         return self._cap_ratio
 
     @property

@@ -165,6 +165,13 @@ _CREDIT_WORDS = (
 )
 
 
+# first characters after which _credit_flags asks is_credit_text whatever follows: a list
+# marker (is_credit_text tests the core after it) or an opening bracket
+_MAYBE_CREDIT_START = frozenset([*_MARK_START, "(", "["])
+# is_name_like's first token: upper case, or "al-"/"el-"; or whitespace (unstripped text)
+_MAYBE_NAME_START = frozenset("ae" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()))
+
+
 def _may_be_credit(core: str) -> bool:
     """A cheap necessary condition of :func:`is_credit_text` (most lines fail it)."""
     head = core[:3].lstrip("([")  # _AGENCY_ONLY: an optional bracket, then an agency name
@@ -178,13 +185,21 @@ def _may_be_credit(core: str) -> bool:
 def is_credit_text(text: str) -> bool:
     """Whether ``text`` is a photo credit line ("Karim Kadim / AP", "Photo: Getty Images")."""
     core = _core(text)
-    if len(core) > 90 or len(core) < 2 or not _may_be_credit(core):
+    if len(core) > 90 or len(core) < 2:
         return False
+    # _may_be_credit's conditions one by one: each is also a necessary condition of one
+    # expression, which then runs only where it can match (they are the costly part)
+    agency = core[:3].lstrip("([")[:2] in _AGENCY_HEADS  # _AGENCY_ONLY: an agency name first
+    slash = "/" in core
+    via = " via " in core or " for " in core
+    low = core[:16].lower()
+    # _CREDIT_PREFIX: a bracket or credit word first (beyond ASCII: no shortcut)
+    prefixed = not low.isascii() or low.startswith(_CREDIT_WORDS)
     return bool(
-        (len(core) <= 70 and _AGENCY_ONLY.match(core))
-        or ("/" in core and _NAME_SLASH_AGENCY.match(core))
-        or ((" via " in core or " for " in core) and _VIA_AGENCY.match(core))
-        or (_CREDIT_PREFIX.match(core) and len(core.split()) <= 10)
+        (agency and len(core) <= 70 and _AGENCY_ONLY.match(core))
+        or (slash and _NAME_SLASH_AGENCY.match(core))
+        or (via and _VIA_AGENCY.match(core))
+        or (prefixed and _CREDIT_PREFIX.match(core) and len(core.split()) <= 10)
     )
 
 
@@ -225,7 +240,17 @@ def _credit_flags(view: DocView) -> list[bool]:
     """Which lines of the document are credit lines (memoised per document)."""
     hit = view.cache.get("credit-lines")
     if hit is None:
-        hit = view.cache["credit-lines"] = [len(t) <= 92 and is_credit_text(t) for t in view.lines]
+        # _may_be_credit inline, a necessary condition of is_credit_text that most lines
+        # fail without a function call: a list marker (the test is then on the core), an
+        # opening bracket, an agency's first two letters, "/", " via ", " for ", a
+        # non-ASCII character or a credit word among the first 16 characters
+        hit = view.cache["credit-lines"] = [
+            len(t) <= 92
+            and (t[:1] in _MAYBE_CREDIT_START or t[:2] in _AGENCY_HEADS or "/" in t or " via " in t
+                 or " for " in t or not t[:16].isascii() or t[:16].lower().startswith(_CREDIT_WORDS))
+            and is_credit_text(t)
+            for t in view.lines
+        ]
     return hit
 
 
@@ -233,7 +258,12 @@ def _name_flags(view: DocView) -> list[bool]:
     """Which lines of the document are bare names (memoised per document)."""
     hit = view.cache.get("name-lines")
     if hit is None:
-        hit = view.cache["name-lines"] = [len(t) <= 40 and is_name_like(t) for t in view.lines]
+        # a necessary condition of is_name_like first: the first token starts upper case or
+        # with "al-"/"el-" (or the line starts with a space, not on split_lines output)
+        hit = view.cache["name-lines"] = [
+            len(t) <= 40 and (t[:1].isupper() or t[:1] in _MAYBE_NAME_START) and is_name_like(t)
+            for t in view.lines
+        ]
     return hit
 
 
