@@ -34,7 +34,7 @@ from corpuskit.context import RunContext
 from corpuskit.document import Document, Source
 from corpuskit.events import EventSink
 from corpuskit.manager import Plugins
-from corpuskit.pipeline import build_stages
+from corpuskit.pipeline import abort_stages, build_stages, close_stages
 from corpuskit.report import StageStats
 from corpuskit.stage import Stage, prepares
 
@@ -285,15 +285,10 @@ class BatchedSegment(Stage):
             yield from batch
 
     def close(self) -> None:
-        for stage in self.stages:
-            stage.close()
+        close_stages(self.stages)
 
     def abort(self) -> None:
-        for stage in self.stages:
-            try:
-                stage.abort()
-            except Exception:  # one stage failing to abort must not hide the cause
-                continue
+        abort_stages(self.stages)
 
     def stage_stats(self) -> list[StageStats]:
         """Per-stage counts and seconds."""
@@ -304,10 +299,8 @@ def plan(stages: Sequence[Stage], plugins: Plugins, options: dict[str, dict[str,
          ) -> list[Stage]:
     """Group consecutive per-document stages into :class:`ParallelSegment` s when ``workers > 1``
     (:class:`BatchedSegment` s in this process otherwise); a stage that declares
-    :meth:`Stage.prepare` has it run by the segment before it (one of its own if the stage
-    before it is not per-document) when there are workers."""
-    if workers <= 1:
-        return _batched(stages)
+    :meth:`Stage.prepare` has it run by the segment before it (with workers, one of its own
+    if the stage before it is not per-document)."""
     out: list[Stage] = []
     run: list[Stage] = []
     for stage in [*stages, None]:
@@ -315,27 +308,11 @@ def plan(stages: Sequence[Stage], plugins: Plugins, options: dict[str, dict[str,
             run.append(stage)
             continue
         preparer = stage if stage is not None and prepares(stage) else None
-        if run or preparer is not None:
+        if workers > 1 and (run or preparer is not None):
             out.append(ParallelSegment(run, plugins, options, workers, prepare_for=preparer))
-            run = []
-        if stage is not None:
-            out.append(stage)
-    return out
-
-
-def _batched(stages: Sequence[Stage]) -> list[Stage]:
-    """Group consecutive per-document stages into :class:`BatchedSegment` s (one process); a
-    stage that declares :meth:`Stage.prepare` has it run on each batch by the segment before it."""
-    out: list[Stage] = []
-    run: list[Stage] = []
-    for stage in [*stages, None]:
-        if stage is not None and stage.per_document:
-            run.append(stage)
-            continue
-        if run:
-            preparer = stage if stage is not None and prepares(stage) else None
+        elif run:
             out.append(BatchedSegment(run, prepare_for=preparer))
-            run = []
+        run = []
         if stage is not None:
             out.append(stage)
     return out

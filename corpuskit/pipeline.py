@@ -52,6 +52,21 @@ def build_stages(registry: Registry, names: Sequence[str], options: dict[str, di
     return stages
 
 
+def close_stages(stages: Sequence[Stage]) -> None:
+    """Close every stage in order (after the run's outputs were committed)."""
+    for stage in stages:
+        stage.close()
+
+
+def abort_stages(stages: Sequence[Stage]) -> None:
+    """Call every stage's ``abort``; one stage failing to abort does not stop the others."""
+    for stage in stages:
+        try:
+            stage.abort()
+        except Exception:  # one stage failing to abort must not hide the cause
+            continue
+
+
 class TimedIterator:
     """Counts and times what passes through one point of the chain."""
 
@@ -88,16 +103,11 @@ class Chain:
 
     def close(self) -> None:
         """Close every stage (after the run's outputs were committed)."""
-        for stage in self.stages:
-            stage.close()
+        close_stages(self.stages)
 
     def abort(self) -> None:
         """Let every stage discard pending state (the run failed)."""
-        for stage in self.stages:
-            try:
-                stage.abort()
-            except Exception:  # one stage failing to abort must not hide the cause
-                continue
+        abort_stages(self.stages)
 
     def stats(self) -> list[StageStats]:
         """Per-stage in/out and seconds spent in the stage itself (upstream time subtracted)."""
