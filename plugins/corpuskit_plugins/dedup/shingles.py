@@ -24,7 +24,7 @@ try:  # the C function behind np.correlate(a, v, "valid"), without its Python wr
     from numpy._core.multiarray import correlate2 as _correlate2
 
     def _correlate(a: np.ndarray, v: np.ndarray) -> np.ndarray:
-        return _correlate2(a, v, 0)
+        return _correlate2(a, v, 0)  # type: ignore[no-any-return,return-value]
 except ImportError:  # pragma: no cover - other numpy layouts
 
     def _correlate(a: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -198,4 +198,4 @@ def jaccard(a: set, b: set) -> float:
 
 def fingerprint(word_hashes: np.ndarray) -> bytes:
     """A 128-bit digest of the normalised word sequence: equal for exact duplicates."""
-    return xxhash.xxh3_128_digest(np.ascontiguousarray(word_hashes))
+    return xxhash.xxh3_128_digest(np.ascontiguousarray(word_hashes))  # type: ignore[arg-type]

@@ -99,7 +99,7 @@ class Signer:
         padded = -(-n // _PAD_COLS) * _PAD_COLS
         if padded != n:
             mixed = np.concatenate((mixed, np.full(padded - n, mixed[-1], dtype=np.uint32)))
-        sig = None
+        sig: np.ndarray | None = None
         for start in range(0, padded, _BLOCK_COLS):
             part = mixed[start : start + _BLOCK_COLS]
             a, b = self._block(len(part))
@@ -109,6 +109,7 @@ class Signer:
             np.add(table, b, out=table)
             low = np.minimum.reduce(table, axis=1)
             sig = low if sig is None else np.minimum(sig, low, out=sig)
+        assert sig is not None  # n > 0: at least one block
         return sig
 
     def to_minhash(self, signature: np.ndarray) -> datasketch.LeanMinHash:

@@ -251,15 +251,15 @@ def _name_index(
     The lists: :data:`DEFAULT_FIELD_MAP`, with the user's ``field_map`` (``user``, as items)
     replacing some; for a Common Crawl-shaped record (``crawl``) ``date`` is a crawl date.
     """
-    fmap = {k: list(v) for k, v in DEFAULT_FIELD_MAP.items()}
+    fmap: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_FIELD_MAP.items()}
     for key, names in user:
         fmap[key] = [normalize_key(n) for n in names]
     if crawl:
         fmap["date"] = [n for n in fmap["date"] if n != "date"]
         fmap["crawl_date"] = [*fmap["crawl_date"], "date"]
     index: dict[str, list[tuple[str, int]]] = {}
-    for canon, names in fmap.items():
-        for position, name in enumerate(names):
+    for canon, sources in fmap.items():
+        for position, name in enumerate(sources):
             index.setdefault(name, []).append((canon, position))
     return {name: tuple(at) for name, at in index.items()}
 

@@ -251,10 +251,11 @@ _NFC_STABLE = frozenset(
 
 def _normalize_once(text: str, repair: bool = True) -> tuple[str, bool]:
     """One round of normalization; also whether ftfy ran (without it one round is a fixed point)."""
-    rare: tuple[bool, str] | None = _rare(text)
+    found = _rare(text)
+    rare: tuple[bool, str] | None = found
     # the non-ASCII characters of the text, or more: each step below but ftfy only removes some
     # (line breaks, invisible characters, odd spaces) or ASCII whitespace; ftfy adds its own
-    chars: str | None = rare[1]
+    chars: str | None = found[1]
     special = _has_special(text, rare)
     if special:
         text = _line_breaks(text)
