@@ -230,6 +230,8 @@ def datatrove_child(src: str, work: str, workers: int) -> None:
 
     from datatrove.utils.hashing import HashConfig
 
+    # a fresh work folder for every run: datatrove skips the tasks its logs say are done
+    shutil.rmtree(work, ignore_errors=True)
     words = Whitespace()
     # 5-grams, 14 buckets x 8 hashes (datatrove's defaults); sha1 shingle hashes, because
     # datatrove 0.10's xxhash path hands str to xxhash 3.x, which raises TypeError
@@ -351,7 +353,6 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_datatrove:
             try:
                 work = root / "datatrove"
-                shutil.rmtree(work, ignore_errors=True)
                 res = measure([sys.executable, __file__, "--datatrove-child", str(src), str(work),
                                "--workers", str(w)])
                 info = json.loads(res["stdout"].strip().splitlines()[-1])
