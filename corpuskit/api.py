@@ -16,7 +16,7 @@ from typing import Any
 from corpuskit.config import load_config, run_options
 from corpuskit.context import RunContext
 from corpuskit.document import Document, Source
-from corpuskit.events import CollectingSink, duplicate_record, reject_record
+from corpuskit.events import CollectingSink, EventSink, duplicate_record, reject_record
 from corpuskit.manager import Plugins, load_plugins
 from corpuskit.ordering import InputOrder
 from corpuskit.parallel import plan
@@ -33,20 +33,16 @@ Callback = Callable[[dict[str, Any]], None]
 
 class _CallbackSink(CollectingSink):
     """Keeps drops in memory and also hands each record to user callbacks, in input order
-    when ``order`` is given (documents carrying their input ``position``)."""
+    (``order`` knows which input positions are still in the pipeline)."""
 
     def __init__(self, on_reject: Callback | None, on_duplicate: Callback | None, keep: bool,
-                 order: InputOrder | None = None) -> None:
+                 order: InputOrder) -> None:
         super().__init__()
         self.on_reject, self.on_duplicate, self.keep = on_reject, on_duplicate, keep
         self.order = order
 
     def reject(self, doc: Document, *, stage: str, reason: str) -> None:
-        record = reject_record(doc, stage=stage, reason=reason)
-        if self.order is not None:
-            self.order.emit(doc.position, self._reject, record)
-        else:
-            self._reject(record)
+        self.order.emit(doc.position, self._reject, reject_record(doc, stage=stage, reason=reason))
 
     def _reject(self, record: dict[str, Any]) -> None:
         if self.keep:
@@ -57,16 +53,27 @@ class _CallbackSink(CollectingSink):
     def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
                   cluster: str | None) -> None:
         record = duplicate_record(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
-        if self.order is not None:
-            self.order.emit(doc.position, self._duplicate, record)
-        else:
-            self._duplicate(record)
+        self.order.emit(doc.position, self._duplicate, record)
 
     def _duplicate(self, record: dict[str, Any]) -> None:
         if self.keep:
             self.duplicates.append(record)
         if self.on_duplicate:
             self.on_duplicate(record)
+
+
+def admit(item: DocumentLike, position: int, options: ReaderOptions, order: InputOrder, events: EventSink
+          ) -> Document | None:
+    """``item`` as a Document at input ``position`` (entered into ``order``), or ``None`` after
+    rejecting it to ``events`` as unreadable."""
+    doc = to_document(item, position, options)
+    order.enter(position)
+    if isinstance(doc, ReadFailure):
+        failed = Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line), position=position)
+        events.reject(failed, stage="read", reason=doc.reason)
+        return None
+    doc.position = position
+    return doc
 
 
 def to_document(item: DocumentLike, index: int, options: ReaderOptions | None = None
@@ -82,10 +89,10 @@ class CleanResult:
     """A lazy iterator of clean documents; ``rejects``/``duplicates`` fill as it is consumed,
     and ``report`` is set once it is exhausted."""
 
-    def __init__(self, chain: Chain, sink: CountingSink, collected: _CallbackSink, read_failures: list[int],
-                 order: InputOrder | None = None) -> None:
+    def __init__(self, chain: Chain, sink: CountingSink, collected: _CallbackSink, read_failures: list[int]
+                 ) -> None:
         self._chain, self._sink, self._collected = chain, sink, collected
-        self._order = order
+        self._order = collected.order
         self._iter = iter(chain)
         self._read_failures = read_failures
         self.kept = 0
@@ -109,8 +116,7 @@ class CleanResult:
         try:
             doc = next(self._iter)
         except StopIteration:
-            if self._order is not None:
-                self._order.flush()
+            self._order.flush()
             if self.report is None:
                 from corpuskit.run import _report  # same accounting as the CLI
 
@@ -118,8 +124,7 @@ class CleanResult:
                 self.report = _report(self._chain, self._sink, self.kept, self._started, _no_paths(), {})
             raise
         self.kept += 1
-        if self._order is not None:
-            self._order.leave(doc.position)
+        self._order.leave(doc.position)
         return doc
 
 
@@ -178,17 +183,13 @@ def clean(
 
     def docs() -> Iterator[Document]:
         for i, item in enumerate(documents):
-            doc = to_document(item, i, reader_options)
-            order.enter(i)
-            if isinstance(doc, ReadFailure):
+            doc = admit(item, i, reader_options, order, sink)
+            if doc is None:
                 failures.append(i)
-                failed = Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line), position=i)
-                sink.reject(failed, stage="read", reason=doc.reason)
             else:
-                doc.position = i
                 yield doc
 
     context = RunContext(registry=plugins.registry, events=sink, config={"stages": names})
     # per-document stages a batch at a time (as `corpuskit clean --workers 1` runs them)
     stages_run = plan(built, plugins, {}, 1)
-    return CleanResult(Chain(docs(), stages_run, context), sink, collected, failures, order)
+    return CleanResult(Chain(docs(), stages_run, context), sink, collected, failures)

@@ -73,8 +73,11 @@ class InputOrder:
             write(data)
 
     def flush(self) -> None:
-        """Release everything still held, in position order (the end of the run)."""
+        """Release everything still held, in position order, and forget the positions in
+        flight (the end of a run, or of a batch that every document has left)."""
         held = self._held
         while held:
             _pos, _seq, write, data = heapq.heappop(held)
             write(data)
+        self._live.clear()
+        self._left.clear()

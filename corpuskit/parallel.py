@@ -102,33 +102,44 @@ def _init_worker(spec: dict[str, Any], names: list[str], options: dict[str, dict
 def run_batch(stages: Sequence[Stage], sink: _RecordingSink, batch: list[Document],
               preparer: Stage | None = None
               ) -> tuple[list[Document], list[Event], list[tuple[int, int, float]], float]:
-    """Pass one batch through ``stages``, then ``preparer.prepare`` on the survivors (stored in
-    ``doc.prepared[preparer.name]``); return survivors, drops, per-stage (in, out, seconds)
-    and the seconds spent preparing."""
+    """:func:`pass_batch` in a worker: also return the drops ``sink`` recorded meanwhile."""
     sink.events = []
-    docs: list[Document] = batch
-    counts = []
-    for stage in stages:
-        start = time.perf_counter()
-        out = list(stage.process(docs))
-        counts.append((len(docs), len(out), time.perf_counter() - start))
-        docs = out
-    prepare_seconds = 0.0
-    if preparer is not None:
-        start = time.perf_counter()
-        _prepare_all(preparer, docs)
-        prepare_seconds = time.perf_counter() - start
+    docs, counts, prepare_seconds = pass_batch(stages, batch, preparer)
     return docs, sink.events, counts, prepare_seconds
 
 
-def _prepare_all(preparer: Stage, docs: list[Document]) -> None:
-    """Store ``preparer.prepare(doc)`` in ``doc.prepared[preparer.name]`` for every document."""
-    name, prepare = preparer.name, preparer.prepare
-    for doc in docs:
-        if doc.prepared is None:
-            doc.prepared = {name: prepare(doc)}
-        else:
-            doc.prepared[name] = prepare(doc)
+def pass_batch(stages: Sequence[Stage], batch: list[Document], preparer: Stage | None = None
+               ) -> tuple[list[Document], list[tuple[int, int, float]], float]:
+    """Pass one batch through ``stages``, one stage after the other, then ``preparer.prepare``
+    on the survivors (stored in ``doc.prepared[preparer.name]``); return the survivors,
+    per-stage (in, out, seconds) and the seconds spent preparing."""
+    clock = time.perf_counter
+    docs: list[Document] = batch
+    counts = []
+    for stage in stages:
+        start = clock()
+        out = list(stage.process(docs))
+        counts.append((len(docs), len(out), clock() - start))
+        docs = out
+    prepare_seconds = 0.0
+    if preparer is not None:
+        start = clock()
+        name, prepare = preparer.name, preparer.prepare
+        for doc in docs:
+            if doc.prepared is None:
+                doc.prepared = {name: prepare(doc)}
+            else:
+                doc.prepared[name] = prepare(doc)
+        prepare_seconds = clock() - start
+    return docs, counts, prepare_seconds
+
+
+def _add_counts(totals: list[StageStats], counts: list[tuple[int, int, float]]) -> None:
+    """Add one batch's per-stage (in, out, seconds) to the segment's totals."""
+    for total, (n_in, n_out, secs) in zip(totals, counts, strict=True):
+        total.docs_in += n_in
+        total.docs_out += n_out
+        total.seconds += secs
 
 
 def _worker_batch(batch: list[Packed]) -> BatchResult:
@@ -228,10 +239,7 @@ class ParallelSegment(Stage):
                 self.sink.reject(doc, **info)
             else:
                 self.sink.duplicate(doc, **info)
-        for total, (n_in, n_out, secs) in zip(self.totals, counts, strict=True):
-            total.docs_in += n_in
-            total.docs_out += n_out
-            total.seconds += secs
+        _add_counts(self.totals, counts)
         return [_unpack(d) for d in docs]
 
     def stage_stats(self) -> list[StageStats]:
@@ -269,20 +277,11 @@ class BatchedSegment(Stage):
             stage.setup(context)
 
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
-        clock = time.perf_counter
         for batch in _batches(docs, self.batch_size):
-            for stage, total in zip(self.stages, self.totals, strict=True):
-                start = clock()
-                out = list(stage.process(batch))
-                total.seconds += clock() - start
-                total.docs_in += len(batch)
-                total.docs_out += len(out)
-                batch = out
-            if self.prepare_for is not None:
-                start = clock()
-                _prepare_all(self.prepare_for, batch)
-                self.prepare_seconds += clock() - start
-            yield from batch
+            out, counts, prepare_seconds = pass_batch(self.stages, batch, self.prepare_for)
+            _add_counts(self.totals, counts)
+            self.prepare_seconds += prepare_seconds
+            yield from out
 
     def close(self) -> None:
         close_stages(self.stages)

@@ -62,15 +62,17 @@ class FileSink:
         except OSError:
             self.rejects.abort()
             raise
+        self._write_reject = partial(_write, self.rejects)
+        self._write_duplicate = partial(_write, self.duplicates)
 
     def reject(self, doc: Document, *, stage: str, reason: str) -> None:
         data = dumps_line(reject_record(doc, stage=stage, reason=reason))
-        self.order.emit(doc.position, partial(_write, self.rejects), data)
+        self.order.emit(doc.position, self._write_reject, data)
 
     def duplicate(self, doc: Document, *, stage: str, of: str, similarity: float,
                   cluster: str | None) -> None:
         record = duplicate_record(doc, stage=stage, of=of, similarity=similarity, cluster=cluster)
-        self.order.emit(doc.position, partial(_write, self.duplicates), dumps_line(record))
+        self.order.emit(doc.position, self._write_duplicate, dumps_line(record))
 
     def commit(self) -> None:
         """Move both files into place (call only when the run completed)."""

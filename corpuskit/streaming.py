@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corpuskit.api import Callback, DocumentLike, _CallbackSink, configured_stages, to_document
+from corpuskit.api import Callback, DocumentLike, _CallbackSink, admit, configured_stages
 from corpuskit.context import RunContext
-from corpuskit.document import Document, Source
+from corpuskit.document import Document
 from corpuskit.manager import Plugins
 from corpuskit.ordering import InputOrder
-from corpuskit.readers import ReaderOptions, ReadFailure
+from corpuskit.readers import ReaderOptions
 from corpuskit.report import RunReport, StageStats
 from corpuskit.sinks import CountingSink
 
@@ -65,17 +65,12 @@ class Pipeline:
     def process_batch(self, batch: Iterable[DocumentLike]) -> list[Document]:
         """Clean one batch; returns the surviving documents in input order."""
         docs: list[Document] = []
+        options = ReaderOptions()
         for item in batch:
-            position = self._offset
-            doc = to_document(item, position, ReaderOptions())
+            doc = admit(item, self._offset, options, self.order, self.sink)
             self._offset += 1
             self.documents_in += 1
-            self.order.enter(position)
-            if isinstance(doc, ReadFailure):
-                failed = Document(doc.id, doc.raw or "", {}, Source(doc.path, doc.line), position=position)
-                self.sink.reject(failed, stage="read", reason=doc.reason)
-            else:
-                doc.position = position
+            if doc is not None:
                 docs.append(doc)
         for stage, total in zip(self.stages, self.totals, strict=True):
             start = time.perf_counter()
@@ -85,9 +80,7 @@ class Pipeline:
             total.seconds += time.perf_counter() - start
             docs = out
         self.kept += len(docs)
-        for doc in docs:
-            self.order.leave(doc.position)
-        self.order.flush()
+        self.order.flush()  # every document of the batch has left
         return docs
 
     def close(self) -> RunReport:
