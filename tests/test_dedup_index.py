@@ -188,6 +188,25 @@ def test_memory_index_entries() -> None:
         index.entry(3)
 
 
+def test_memory_index_buckets_shared_within_and_across_documents() -> None:
+    # add() files a document without a loop when its buckets are new and distinct; a bucket
+    # repeated inside one document, or one an earlier document holds, takes the per-bucket path
+    index = MemoryIndex(4)
+    a = index.add("a", b"A" * 16, [1, 1, 2], b"\x01\x00\x02\x00", None)
+    b = index.add("b", b"B" * 16, [2, 3, 4], b"\x01\x00\x03\x00", None)
+    c = index.add("c", b"C" * 16, [5, 6, 7], b"\x01\x00\x04\x00", None)
+    d = index.add("d", b"D" * 16, [7, 8, 1], b"\x01\x00\x05\x00", None)
+    assert [e.key for e in index.candidates([1])] == [a, d]
+    assert [e.key for e in index.candidates([2])] == [a, b]
+    assert [e.key for e in index.candidates([7, 9])] == [c, d]
+    assert index.candidates([9, 10]) == []
+    index._merge()  # the same answers from the sorted arrays
+    assert [e.key for e in index.candidates([1])] == [a, d]
+    assert [e.key for e in index.candidates([2, 7])] == [a, b, c, d]
+    e = index.add("e", b"E" * 16, [1, 9, 9], b"\x01\x00\x06\x00", None)  # merged + recent
+    assert [x.key for x in index.candidates([1, 9])] == [a, d, e]
+
+
 # -- Redis -----------------------------------------------------------------------------------------
 
 

@@ -345,13 +345,12 @@ class MemoryIndex:
         keys: set[int] = set()
         recent = self._recent
         if recent:
-            for b in buckets:
-                v = recent.get(b)
-                if v is not None:
-                    if type(v) is int:
-                        keys.add(v)
-                    else:
-                        keys.update(v)
+            for b in recent.keys() & buckets:  # one C-level pass: most buckets are new
+                v = recent[b]
+                if type(v) is int:
+                    keys.add(v)
+                else:
+                    keys.update(v)
         merged = self._bucket
         if len(merged):
             q = np.array(buckets, dtype=np.int64)
@@ -421,14 +420,18 @@ class MemoryIndex:
         self._sigs += sig
         self._fps += fp
         recent = self._recent
-        for b in buckets:
-            v = recent.get(b)
-            if v is None:
-                recent[b] = key
-            elif type(v) is int:
-                recent[b] = [v, key]
-            else:
-                v.append(key)
+        fresh = dict.fromkeys(buckets, key)
+        if len(fresh) == len(buckets) and recent.keys().isdisjoint(fresh):
+            recent.update(fresh)  # the usual case, without a Python-level loop
+        else:
+            for b in buckets:
+                v = recent.get(b)
+                if v is None:
+                    recent[b] = key
+                elif type(v) is int:
+                    recent[b] = [v, key]
+                else:
+                    v.append(key)
         self._new_bucket.extend(buckets)
         self._new_key.extend([key] * len(buckets))
         if len(self._new_bucket) >= min(max(self.MERGE_MIN, len(self._bucket) // self.MERGE_FRACTION),
