@@ -190,7 +190,7 @@ def build_app(plugins: Plugins) -> typer.Typer:
             elif row["hooks"]:
                 typer.echo(f"    hooks: {', '.join(row['hooks'])}")
 
-    plugins.manager.hook.corpuskit_register_commands(app=app)
+    plugins.manager.hook.corpuskit_register_commands(app=app, registry=plugins.registry)
     return app
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         RegisterRule,
         RegisterStage,
         RegisterWriter,
+        Registry,
     )
     from corpuskit.report import RunReport
 
@@ -78,8 +79,13 @@ def corpuskit_register_boilerplate_rules(register: RegisterRule) -> None:
 
 
 @hookspec
-def corpuskit_register_commands(app: typer.Typer) -> None:
-    """Add CLI sub-commands to ``app`` (a :class:`typer.Typer`), e.g. ``@app.command()``."""
+def corpuskit_register_commands(app: typer.Typer, registry: Registry) -> None:
+    """Add CLI sub-commands to ``app`` (a :class:`typer.Typer`), e.g. ``@app.command()``.
+
+    ``registry`` holds what the plugins loaded for this invocation registered (after
+    ``--no-plugin``): a command that applies stages or rules takes them from it instead of
+    loading the plugins again. An implementation may leave it out of its signature.
+    """
 
 
 @hookspec

@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 import corpuskit
 import corpuskit.hookspecs
 from corpuskit import Document, Line, Source
+from corpuskit.cli import build_app
 from corpuskit.context import RunContext
+from corpuskit.manager import load_plugins
 from corpuskit.registry import Registry
 from corpuskit_plugins import boilerplate
 from corpuskit_plugins.boilerplate import BoilerplateStage, Cleaner, explain_text
@@ -550,7 +552,7 @@ def test_plugin_registers_stage_and_command() -> None:
     pm.hook.corpuskit_register_stages(register=stages.append)
     assert stages == [BoilerplateStage]
     app = typer.Typer()
-    pm.hook.corpuskit_register_commands(app=app)
+    pm.hook.corpuskit_register_commands(app=app, registry=Registry())
     assert any(c.name == "explain" for c in app.registered_commands)
 
 
@@ -564,7 +566,7 @@ def explain_app() -> typer.Typer:
     def _root() -> None:
         """Test app."""
 
-    boilerplate.corpuskit_register_commands(app=app)
+    boilerplate.corpuskit_register_commands(app=app, registry=Registry())
     return app
 
 
@@ -587,6 +589,27 @@ def test_explain_command_on_text_file(tmp_path) -> None:  # type: ignore[no-unty
     assert "2 dropped" in result.output
     drops = CliRunner().invoke(explain_app(), ["explain", "--drops", "--mode", "conservative", str(path)])
     assert "KEEP" not in drops.output.replace("kept", "")
+
+
+def test_explain_applies_the_rules_of_the_invocations_plugins(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # explain takes its rules from the plugins this command line loaded (a plugin passed
+    # in, or one left out with --no-plugin), not from a fresh load of every installed plugin
+    weather = types.SimpleNamespace()
+
+    @corpuskit.hookimpl
+    def corpuskit_register_boilerplate_rules(register):  # type: ignore[no-untyped-def]
+        register("no-weather", no_weather)
+
+    weather.corpuskit_register_boilerplate_rules = corpuskit_register_boilerplate_rules
+    path = tmp_path / "story.txt"
+    lines = article_lines()
+    path.write_text("\n".join([*lines[:2], "Weather now: 14°C, light rain", *lines[2:]]), encoding="utf-8")
+    with_rule = build_app(load_plugins(extra=[weather]))
+    result = CliRunner().invoke(with_rule, ["explain", "--drops", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "DROP  [no-weather: weather widget]  Weather now: 14°C, light rain" in result.output
+    without = CliRunner().invoke(build_app(load_plugins()), ["explain", "--drops", str(path)])
+    assert without.exit_code == 0 and "Weather now" not in without.output
 
 
 def test_explain_command_on_html_file(tmp_path) -> None:  # type: ignore[no-untyped-def]

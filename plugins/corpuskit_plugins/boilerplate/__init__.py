@@ -15,12 +15,13 @@ Modules: ``features`` (per-line features, ``RichLine``), ``rules`` (line rules),
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import corpuskit
 
 from .engine import Cleaner, Decision, builtin_rules
-from .explain import explain_text, register_explain
+from .explain import explain_text, register_explain, registered_rules
 from .features import RichLine
 from .rules import BUILTIN_RULES
 from .stage import BoilerplateStage
@@ -28,7 +29,7 @@ from .stage import BoilerplateStage
 if TYPE_CHECKING:
     import typer
 
-    from corpuskit.registry import RegisterRule, RegisterStage
+    from corpuskit.registry import RegisterRule, RegisterStage, Registry
 
 
 @corpuskit.hookimpl
@@ -45,9 +46,9 @@ def corpuskit_register_boilerplate_rules(register: RegisterRule) -> None:
 
 
 @corpuskit.hookimpl
-def corpuskit_register_commands(app: typer.Typer) -> None:
-    """Add ``corpuskit explain FILE``."""
-    register_explain(app)
+def corpuskit_register_commands(app: typer.Typer, registry: Registry) -> None:
+    """Add ``corpuskit explain FILE``, applying the rules in ``registry``."""
+    register_explain(app, partial(registered_rules, registry))
 
 
 __all__ = [

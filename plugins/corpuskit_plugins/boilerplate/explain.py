@@ -5,12 +5,15 @@ from __future__ import annotations
 import gzip
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .engine import Cleaner, Decision, builtin_rules
 from .rules import Rule
+
+if TYPE_CHECKING:
+    from corpuskit.registry import Registry
 
 
 def explain_text(
@@ -54,11 +57,14 @@ def format_decisions(decisions: Iterable[Decision], width: int = 100) -> list[st
     return rows
 
 
-def _registered_rules() -> list[tuple[str, Rule]]:
-    """All rules the installed plugins register (built-in and third-party), in registry order."""
-    from corpuskit.manager import load_plugins
+def registered_rules(registry: Registry | None = None) -> list[tuple[str, Rule]]:
+    """The rules in ``registry`` (built-in and third-party, in registry order); without one,
+    those every installed plugin registers; the built-in rules when none are registered."""
+    if registry is None:
+        from corpuskit.manager import load_plugins
 
-    rules = load_plugins().registry.rules
+        registry = load_plugins().registry
+    rules = registry.rules
     if not rules:
         return builtin_rules()
     return [(name, entry.value) for name, entry in rules.items()]
@@ -67,7 +73,7 @@ def _registered_rules() -> list[tuple[str, Rule]]:
 RulesFactory = Callable[[], list[tuple[str, Rule]]]
 
 
-def register_explain(app: typer.Typer, rules_factory: RulesFactory = _registered_rules) -> None:
+def register_explain(app: typer.Typer, rules_factory: RulesFactory = registered_rules) -> None:
     """Add the ``explain`` command to ``app``; ``rules_factory`` gives the rules it applies."""
 
     @app.command("explain")
