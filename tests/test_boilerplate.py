@@ -328,6 +328,9 @@ def test_media_teaser_rule() -> None:
         ("Updated: March 3, 2024 10:42 am", "byline-residue"),
         ("Contributing: Staff and wire reports", "wire-credit"),
         ("Sign up for our daily newsletter to get the top stories in your inbox", "newsletter-prompt"),
+        # "apps" and "download" alone must reach the rule ("app" is a trigger, "apps" was not)
+        ("Get breaking stories first: download the Harbour Herald apps for iOS and Android.",
+         "newsletter-prompt"),
         ("We use cookies to improve your experience on our site.", "cookie-notice"),
         ("Find best hotel offers", "ad-offer"),
         ("Follow Jan Roe on Twitter @janroe", "author-blurb"),

@@ -348,8 +348,8 @@ _WIRE_TRIGGERS = (
 _NEWSLETTER_TRIGGERS = (
     "consent", "unsubscribe", "newsletter", "newsletters", "inbox", "inboxes", "subscribe", "subscribed",
     "subscriber", "subscribers", "subscribing", "subscription", "subscriptions", "sign", "signing",
-    "register", "registration", "email", "e-mail", "mail", "push", "app", "abonnieren", "abonnez-vous",
-    "suscríbete", "inscrivez-vous", "journalism", "unlimited", "become", "phone",
+    "register", "registration", "email", "e-mail", "mail", "push", "app", "apps", "download", "abonnieren",
+    "abonnez-vous", "suscríbete", "inscrivez-vous", "journalism", "unlimited", "become", "phone",
 )
 _COOKIE_TRIGGERS = (
     "cookie", "cookies", "privacy", "datenschutz", "datenschutzerklärung", "personal", "storage",
