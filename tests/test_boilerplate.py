@@ -357,6 +357,9 @@ def test_caption_fragment_and_author_bio() -> None:
     assert dropped(ARTICLE + bio)[bio] == "author-bio"
     # the same sentence in the middle of the story is left alone
     assert bio not in dropped(with_article(bio))
+    # the role capitalised, as in many bio boxes
+    bio = "Mara Lind is the Founder & Lead Consultant at Tidewater, a studio for coastal design."
+    assert dropped(ARTICLE + bio)[bio] == "author-bio"
 
 
 def test_rules_take_a_plain_line_and_give_a_reason() -> None:

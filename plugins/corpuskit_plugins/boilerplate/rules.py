@@ -1165,7 +1165,8 @@ def disclosure(line: Line) -> str | None:
 
 
 _AUTHOR_BIO = re.compile(
-    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?:founder|co-founder|"
+    # the role in any case: bios often capitalise it ("is the Founder and Editor of ...")
+    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?i:founder|co-founder|"
     r"writer|reporter|"
     r"journalist|editor|correspondent|columnist|contributor|author|consultant|freelancer?|blogger|"
     r"expert|analyst|producer)\b"
