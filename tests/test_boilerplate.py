@@ -287,6 +287,25 @@ def test_headlines_after_promo_header_mid_article_stop_at_prose() -> None:
     assert all(line not in got for line in lines)
 
 
+@pytest.mark.parametrize("header", ["Most read on The Harbour Herald", "Top-Themen bei Küstenblatt",
+                                    "Recent Posts", "Leggi anche:", "Relacionadas"])
+def test_more_promo_headers_open_a_teaser_block(header: str) -> None:
+    lines = article_lines()
+    teaser = "Storm season: what to expect on the coast"
+    text = "\n".join([*lines[:4], header, teaser, *lines[4:]])
+    got = dropped(text)
+    assert got[header] in {"promo-block", "promo-header", "furniture-label"}
+    assert got[teaser] == "promo-block"
+    assert all(line not in got for line in lines)
+
+
+def test_header_words_before_a_lower_case_topic_are_a_subhead() -> None:
+    lines = article_lines()
+    subhead = "Trending on social media"
+    text = "\n".join([*lines[:4], subhead, *lines[4:]])
+    assert subhead not in dropped(text)
+
+
 def test_promo_block_stops_at_continuing_prose() -> None:
     lines = article_lines()
     prose = "However, the harbour master said the old quay would stay open to ferries"

@@ -39,7 +39,11 @@ PROMO_HEADERS = frozenset(
     weitere artikel|das könnte sie auch interessieren|mehr zum thema|noticias relacionadas|top-themen|
     notas relacionadas|artículos relacionados|notícias relacionadas|matérias relacionadas|articles liés|
     verwandte artikel|articoli correlati|
-    te puede interesar|articles similaires|sur le même sujet|à lire aussi|leia também|czytaj też
+    te puede interesar|articles similaires|sur le même sujet|à lire aussi|leia também|czytaj też|
+    recent posts|recent articles|recent stories|recent comments|latest posts|popular posts|more posts|
+    similar posts|similar articles|see also|read also|also read|lesen sie auch|ähnliche artikel|
+    lee también|lea también|relacionadas|relacionados|lire aussi|voir aussi|veja também|leggi anche|
+    potrebbe interessarti|zobacz też|zobacz także|czytaj także
     """.replace("\n", "").split("|")
 )
 _PROMO_HEADERS = frozenset(s.strip() for s in PROMO_HEADERS if s.strip())
@@ -47,12 +51,30 @@ _HEADER_PREFIXES = ("featured on ", "more from ", "more on ", "more in ", "lates
                     "most popular on ", "top stories from ", "more stories from ")
 
 
+# the first word of every promo header: only lines opening with one may be "<header> on <Site>"
+_HEADER_FIRST = frozenset(h.split()[0] for h in _PROMO_HEADERS)
+# "Most read on X", "Top-Themen bei X", "Lo más leído en X": a header, a preposition, a site name
+_SITE_PREPS = frozenset(("on", "from", "at", "bei", "auf", "von", "en", "sur", "su", "em", "na", "no", "de"))
+
+
+def _header_on_site(text: str, key: str) -> bool:
+    """``text`` is a promo header followed by a preposition and a capitalised site name."""
+    if key.split(" ", 1)[0] not in _HEADER_FIRST:
+        return False
+    words = text.split()
+    for k in range(1, len(words) - 1):
+        if words[k].lower() in _SITE_PREPS:
+            # the site's name is capitalised ("Most read on The Herald", not "Trending on social media")
+            return words[k + 1][:1].isupper() and _label_key(" ".join(words[:k])) in _PROMO_HEADERS
+    return False
+
+
 def is_promo_header(text: str, feat: LineFeatures) -> bool:
     """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular")."""
     if feat.n_words > 8 or (feat.ends_sentence and not text.endswith(":")):
         return False
     key = feat.label_key if feat.text is text else _label_key(text)
-    return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES)
+    return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES) or _header_on_site(text, key)
 
 
 _CONNECTIVES = ("however", "but ", "and ", "yet ", "meanwhile", "still,", "sin embargo", "pero ", "además",
