@@ -422,6 +422,38 @@ def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
     assert kept(text) == article_lines()
 
 
+WRAPPED_BODY = """The city council voted 31 to 9 on Tuesday to build a movable flood barrier across the harbour mouth, ending more than ten years of argument over how to protect the old town from storm surges.
+Construction is expected to start next spring and to take four years, the council said in a statement, at an estimated cost of 1.2 billion euros, most of it from national funds.
+"We cannot keep sandbagging our way through every winter," said Mayor Ines Karlsson, who championed the project and who has lived in the old town for most of her life.
+Opponents argued that the barrier would harm the estuary's fish stocks and that the money would be better spent on raising the quay walls and moving the archive out of the basement.
+Environmental groups said they would ask a court to review the decision before the end of the month, and a petition against the plan has gathered more than four thousand names.
+The barrier will be closed about a dozen times a year, engineers estimate, mostly between November and February, when the spring tides meet the strongest westerly gales.
+By 2040, they say, rising sea levels could push that number above fifty, and the gates were designed with that in mind, with room for a second pair of motors."""
+
+
+def test_hard_wrapped_article_in_a_page_dump_is_kept() -> None:
+    import textwrap
+
+    head = ["Harbour city approves flood barrier | Coast Times", "Skip to content", "Home", "News", "Local",
+            "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Subscribe", "Log in", "Search",
+            "Podcasts", "Puzzles", "Obituaries", "Letters", "Events", "Jobs", "Property", "Motoring", "Archive",
+            "Photo Galleries", "Video", "Harbour", "Old Town", "Islands", "Ferries", "Fishing", "Schools"]
+    # a denser block of sentences elsewhere on the page: without unwrapping, it wins the body span
+    about = ["About the Coast Times",
+             "The Coast Times has covered the towns of the northern coast since 1921. It is owned by a "
+             "foundation and funded by its readers, who can support its work with a monthly contribution.",
+             "Our newsroom of forty reporters and editors works from offices in three harbour towns. We "
+             "correct our mistakes openly and publish every correction on a dedicated page."]
+    tail = ["Most Read", "Storm warnings issued", "Council race heats up", "About us", "Contact", "Careers",
+            "Advertise", "Terms of use", "Privacy policy", "Cookie settings"]
+    # the body as some press-release pages serve it: every paragraph broken at 40 characters
+    body = [w for para in WRAPPED_BODY.split("\n") for w in textwrap.wrap(para, 40)]
+    text = "\n".join([*head, *body, *about, *tail])
+    out = kept(text)
+    assert all(line in out for line in body)
+    assert not any(line in out for line in head[1:] + tail)
+
+
 def test_clean_text_is_not_taken_for_a_page_dump() -> None:
     view = DocView(article_lines())
     from corpuskit_plugins.boilerplate.blocks import is_page_dump

@@ -186,6 +186,7 @@ def _weights(view: DocView, drops: Drops, base: list[float | None] | None = None
     if base is None:
         base = _base_weights(view, drops)
     n = len(view)
+    base = _unwrapped(view, base)
     caption = [d is not None and d[0] in _CAPTION_RULES for d in drops]
     out = []
     for i, w in enumerate(base):
@@ -194,6 +195,48 @@ def _weights(view: DocView, drops: Drops, base: list[float | None] | None = None
             continue
         near_credit = (i > 0 and caption[i - 1]) or (i + 1 < n and caption[i + 1])
         out.append(-1.0 if near_credit else w)
+    return out
+
+
+#: A page dump is hard-wrapped (paragraphs broken into lines of a fixed width) when at least
+#: this many lines, and this share of its lines, continue a sentence: they open lower case
+#: after a line that does not end one.
+WRAP_MIN = 20
+WRAP_SHARE = 0.2
+
+
+def _unwrapped(view: DocView, base: list[float | None]) -> list[float | None]:
+    """In a hard-wrapped page dump, weigh each paragraph as a whole.
+
+    Every line of a wrapped paragraph is a fragment (a few words, no final punctuation),
+    so each alone weighs like a menu item and the article is taken for furniture. Lines
+    are joined while the previous one does not end a sentence and the next opens lower
+    case or the previous has two words or more; a paragraph that weighs as good prose
+    shares its weight among its lines by length (others keep their own weights). Text
+    that is not hard-wrapped is returned unchanged.
+    """
+    lines, feats = view.lines, view.features
+    n = len(lines)
+    if n < WRAP_MIN:
+        return base
+    cont = sum(1 for i in range(1, n) if lines[i][:1].islower() and not feats[i - 1].ends_sentence)
+    if cont < WRAP_MIN or cont < WRAP_SHARE * n:
+        return base
+    use_stops = view.doc_stop_ratio >= 0.05
+    out = list(base)
+    i = 0
+    while i < n:
+        j = i
+        while (j + 1 < n and base[j] is not None and base[j + 1] is not None and not feats[j].ends_sentence
+               and (lines[j + 1][:1].islower() or feats[j].n_words >= 2)):
+            j += 1
+        if j > i:
+            w = _weight(LineFeatures(" ".join(lines[i:j + 1])), use_stops)
+            if w > 0:
+                total = sum(feats[k].n_chars for k in range(i, j + 1))
+                for k in range(i, j + 1):
+                    out[k] = w * feats[k].n_chars / total
+        i = j + 1
     return out
 
 
