@@ -263,6 +263,13 @@ def test_menu_line_keeps_the_documents_own_headline() -> None:
     assert rule(Line(lines[0], 0, lines, {})) == "navigation menu"
 
 
+@pytest.mark.parametrize("nav", ["Next: Why the old quay floods every spring",
+                                 "Previous post: Ferry timetable changes for the winter",
+                                 "Prev: Council race heats up"])
+def test_post_navigation_links(nav: str) -> None:
+    assert dropped(ARTICLE + nav)[nav] == "promo-link"
+
+
 def test_teaser_block_after_promo_header_to_the_end() -> None:
     teasers = [
         "Coastal towns brace for the strongest storm in a generation.",

@@ -681,6 +681,7 @@ _PROMO_PREFIX = re.compile(
     r"read more|read also|also read|read|see also|also see|more|also|recommended|click here|"
     r"don'?t miss|must read|trending|editor'?s picks?|top story|sponsored|advertisement|quiz|"
     r"transcript(?: of)?|related topics|next story|previous story|up next|next up|"
+    r"(?:next|previous|prev)(?: (?:post|article|entry|page))?|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weiterlesen|"
     r"lire aussi|à lire aussi|voir aussi|lire la suite|lee también|leer más|te puede interesar|"
     r"ver también|vea también|mira también|filed under|posted in|tags|tagged|categories|category|"
