@@ -349,6 +349,7 @@ def test_media_teaser_rule() -> None:
         (",", "widget-residue"),
         ("Copyright 2024 Harbour Media Group. All rights reserved.", "copyright-line"),
         ("© 2023 The Coastal Times", "copyright-line"),
+        ("Proudly powered by Harbourpress", "copyright-line"),
         ("By", "byline-residue"),
         ("by: Jan Roe", "byline-residue"),
         ("Updated: March 3, 2024 10:42 am", "byline-residue"),

@@ -340,7 +340,8 @@ def _caption_like_at(view: DocView, index: int) -> bool:
 
 
 # Words (or single characters) a line must contain for the gated rules to be called.
-_COPYRIGHT_TRIGGERS = ("copyright", "©", "rights", "rechte", "derechos", "droits", "diritti", "may", "c")
+_COPYRIGHT_TRIGGERS = ("copyright", "©", "rights", "rechte", "derechos", "droits", "diritti", "may", "c",
+                       "powered")
 _WIRE_TRIGGERS = (
     "contributing", "reporting", "writing", "editing", "compiled", "edited", "produced", "agencies",
     "additional",
@@ -924,7 +925,9 @@ _COPYRIGHT = re.compile(
 
 
 _COPYRIGHT_KEYS = ("copyright", "©", "(c)", "rights reserved", "rechte", "derechos", "droits", "diritti",
-                   "may not be")
+                   "may not be", "powered by")
+# the footer's credit to the site's software: "Proudly powered by WordPress", "Powered by X VIP"
+_POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+[^.!?,;:]{2,50}\.?$", re.I)
 
 
 @max_chars(350, triggers=_COPYRIGHT_TRIGGERS)
@@ -935,6 +938,8 @@ def copyright_line(line: Line) -> str | None:
         return None
     if _COPYRIGHT.search(line.text):
         return "copyright notice"
+    if f.n_chars <= 70 and _POWERED_BY.match(line.text):
+        return "site software credit"
     return None
 
 
