@@ -363,6 +363,7 @@ def test_media_teaser_rule() -> None:
         ("Follow Jan Roe on Twitter @janroe", "author-blurb"),
         ("Comments are moderated and may take a while to appear.", "comments-policy"),
         ("We may earn a commission when you buy through links on our site.", "disclosure"),
+        ("Coast Times is not responsible for the opinions or content posted by readers.", "disclosure"),
     ],
 )
 def test_widget_and_residue_rules(widget: str, rule: str) -> None:
@@ -387,6 +388,11 @@ def test_caption_fragment_and_author_bio() -> None:
     # the role capitalised, as in many bio boxes
     bio = "Mara Lind is the Founder & Lead Consultant at Tidewater, a studio for coastal design."
     assert dropped(ARTICLE + bio)[bio] == "author-bio"
+
+
+def test_a_person_disowning_a_remark_is_not_a_disclaimer() -> None:
+    line = "The harbour master said he is not responsible for the comments made by his former deputy."
+    assert line not in dropped(with_article(line))
 
 
 def test_rules_take_a_plain_line_and_give_a_reason() -> None:

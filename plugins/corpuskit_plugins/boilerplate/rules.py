@@ -363,7 +363,7 @@ _COMMENTS_TRIGGERS = (
 _DISCLOSURE_TRIGGERS = (
     "n'engagent", "engagent", "views", "compensation", "commission", "disclosure", "disclosures", "affiliate",
     "contains",
-    "contain", "recaptcha", "disclaimer", "advertising", "advertiser",
+    "contain", "recaptcha", "disclaimer", "advertising", "advertiser", "responsible",
 )
 _MEDIA_TRIGGERS = (
     "on", "report", "reports", "explains", "discusses", "talks", "looks", "examines", "speaks", "has",
@@ -1133,7 +1133,10 @@ _DISCLOSURE = re.compile(
     r"\badvertis(?:ing|er) disclos|\baffiliate (?:links?|commission)|"
     r"\bthis (?:post|article|page) (?:contains|may contain) (?:references|affiliate|links)|"
     r"\bprotected by recaptcha\b|\bdisclaimer\s*(?:\(|:)|\badvertising disclaimer\b|"
-    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)",
+    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)|"
+    # a site's disclaimer about what others publish on it (not a person disowning a remark)
+    r"\b(?:is|are) not responsible for (?:the )?(?:opinions|views|content|comments|statements)\b[^.!?]{0,60}"
+    r"\b(?:contributors|readers|users|commenters|third[- ]part(?:y|ies)|external (?:sites|websites|links))\b",
     re.I,
 )
 
@@ -1153,7 +1156,7 @@ def comments_policy(line: Line) -> str | None:
     return None
 
 
-_DISCLOSURE_KEYS = ("engagent", "views expressed",
+_DISCLOSURE_KEYS = ("engagent", "views expressed", "not responsible",
     "compensation", "commission", "disclos", "affiliate", "contains", "may contain", "recaptcha",
     "disclaimer",
 )
