@@ -270,6 +270,33 @@ def test_post_navigation_links(nav: str) -> None:
     assert dropped(ARTICLE + nav)[nav] == "promo-link"
 
 
+CARDS = [
+    "Why the old quay floods every spring",
+    "Engineers have known for decades that the quay sits too low. A new survey shows by how much, "
+    "and what it would cost to raise it before the next storm season.",
+    "Read more",
+    "Ferry fares to rise in April",
+    "The island ferries will cost a fifth more from April, the operator said, blaming fuel prices "
+    "and a shortage of crew.",
+    "Read more",
+    "Can the fishing fleet survive another bad year?",
+    "Catches fell for the third year running. Skippers say they are selling boats to pay their debts.",
+    "Read more",
+]
+
+
+def test_teaser_cards_after_the_article() -> None:
+    text = ARTICLE + "\n".join(CARDS)
+    got = dropped(text)
+    assert all(got.get(line) for line in CARDS)
+    assert kept(text) == article_lines()
+
+
+def test_one_lead_with_a_read_more_link_is_not_a_teaser_list() -> None:
+    text = ARTICLE + "\n".join(CARDS[:3])
+    assert all(line in kept(text) for line in CARDS[:2])
+
+
 def test_teaser_block_after_promo_header_to_the_end() -> None:
     teasers = [
         "Coastal towns brace for the strongest storm in a generation.",

@@ -6,6 +6,8 @@ adds drops in place. They cover what one line cannot tell:
 
 * ``promo-block``: the teaser list that follows a promo header ("Featured on X",
   "Related", "More from X", "Most popular").
+* ``teaser-cards``: two or more cards in a row of a title, a blurb and a "Read more"
+  label (lists of other posts).
 * ``menu-run``: runs of short title-case lines without sentence punctuation (menus,
   teaser titles, tag lists).
 * ``main-content``: for naive full-page text dumps, the article body is the densest
@@ -128,6 +130,67 @@ def promo_block(view: DocView, drops: Drops, level: int) -> None:
                     break
                 drops[k] = ("promo-block", f"headline after promo header {view.lines[i][:40]!r}")
         i = j
+
+
+#: Link labels that close a teaser card (title, blurb, label), as label keys.
+READ_MORE = frozenset((
+    "read more", "read the rest", "continue reading", "keep reading", "read full story", "read full article",
+    "read the full story", "read the full article", "weiterlesen", "mehr lesen", "leer más", "seguir leyendo",
+    "lire la suite", "leggi tutto", "continua a leggere", "leia mais", "continue lendo", "czytaj więcej",
+))
+
+
+def _is_read_more(f: LineFeatures) -> bool:
+    return f.n_chars <= 25 and f.label_key in READ_MORE
+
+
+def _card_title(f: LineFeatures) -> bool:
+    """A teaser card's title: a headline (no final punctuation, or a question)."""
+    return f.n_words <= 20 and (not f.ends_sentence or (f.text.endswith("?") and f.n_sentences <= 1))
+
+
+def teaser_cards(view: DocView, drops: Drops, level: int) -> None:
+    """Drop runs of teaser cards: a title, a one-paragraph blurb and a "Read more" label, repeated.
+
+    Blog and magazine pages list other posts under the article that way (the label is the
+    link). One such card may be the page's own lead with a link to the rest, so only two
+    or more cards in a row go, each with its title, blurb and label.
+    """
+    n = len(view)
+    feats = view.features
+    labels = [i for i in range(2, n) if feats[i].n_chars <= 25 and _is_read_more(feats[i])]
+    if len(labels) < 2:
+        return
+    # cards[r] = index of the title of the card closed by the label at r
+    cards: dict[int, int] = {}
+    for r in labels:
+        kept = [k for k in range(r - 1, max(-1, r - 6), -1) if drops[k] is None][:2]
+        if len(kept) < 2:
+            continue
+        blurb, title = kept
+        if title == 0 or feats[blurb].n_words > 160 or _is_read_more(feats[blurb]):
+            continue
+        if _card_title(feats[title]) and not _card_title(feats[blurb]):
+            cards[r] = title
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            for r in run:
+                for k in range(cards[r], r + 1):
+                    if drops[k] is None or k == r:
+                        drops[k] = ("teaser-cards", f"teaser card closed by {view.lines[r][:30]!r}")
+
+    prev = -1
+    for r in sorted(cards):
+        start = cards[r]
+        # the next card starts right after the previous label (dropped lines between are allowed)
+        if run and not all(drops[k] is not None for k in range(prev + 1, start)):
+            flush()
+            run = []
+        run.append(r)
+        prev = r
+    flush()
 
 
 def _is_label(f: LineFeatures, text: str) -> bool:
@@ -399,5 +462,7 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
 BLOCK_RULES: dict[str, tuple[BlockRule, int]] = {
     "promo-block": (promo_block, CONSERVATIVE),
     "main-content": (main_content, BALANCED),
+    # after main-content: the cards are dropped, but do not move the body span
+    "teaser-cards": (teaser_cards, BALANCED),
     "menu-run": (menu_run, BALANCED),
 }
