@@ -439,6 +439,16 @@ def test_menu_run_of_title_case_lines() -> None:
     assert kept(text) == article_lines()
 
 
+def test_flattened_table_is_not_a_menu_run() -> None:
+    table = ["Route", "Length", "Fare", "Island line", "14.5 km", "€12.50", "Harbour loop", "3.2 km", "€4.00",
+             "North route", "22.8 km", "€18.00"]
+    text = with_article(*table, at=4)
+    # on extracted HTML, where only the line and block rules run (no page-dump span)
+    assert kept(text, fmt="html") == [*article_lines()[:4], *table, *article_lines()[4:]]
+    menu = ["Home", "News", "Local", "Sport", "Weather", "Contact"]
+    assert all(m in dropped(with_article(*menu, at=4), fmt="html") for m in menu)
+
+
 def test_page_dump_keeps_the_article_body_only() -> None:
     head = ["Coast Times - Harbour city approves flood barrier", "Skip to content", "Home", "News", "Local",
             "Sport", "Weather", "Opinion", "Subscribe", "Log in", "Search"]

@@ -201,6 +201,22 @@ def _is_label(f: LineFeatures, text: str) -> bool:
     return f.is_title_case or f.n_words <= 2
 
 
+_DATA_MARKS = frozenset(".,%$€£/-_:")
+
+
+def _is_data_cell(text: str) -> bool:
+    """A cell of a flattened table: a figure with a decimal mark, a unit or a currency
+    ("2.3 GB/s", "0.40%", "$10,000", "run-2018"), not a page number ("2") or a counter
+    ("12 Citations")."""
+    return any(c.isdigit() for c in text) and not _DATA_MARKS.isdisjoint(text)
+
+
+def _is_data_run(view: DocView, labels: list[int]) -> bool:
+    """Half or more of the run's lines are data cells: a flattened table, not a menu."""
+    lines = view.lines
+    return 2 * sum(1 for k in labels if _is_data_cell(lines[k])) >= len(labels)
+
+
 def menu_run(view: DocView, drops: Drops, level: int) -> None:
     """Drop runs of short title-case lines without sentence punctuation (menus, teaser titles).
 
@@ -224,7 +240,7 @@ def menu_run(view: DocView, drops: Drops, level: int) -> None:
                 j += 1
                 continue
             break
-        if len(labels) >= need:
+        if len(labels) >= need and not _is_data_run(view, labels):
             for k in labels:
                 drops[k] = ("menu-run", f"run of {len(labels)} short title-case lines (menu/teasers)")
         i = max(j, i + 1)
