@@ -373,6 +373,7 @@ def test_media_teaser_rule() -> None:
         ("Comments: 14", "widget-residue"),
         ("5 min read", "widget-residue"),
         ("Facebook Twitter Email", "widget-residue"),
+        ("newsdesk@coast-times.example.com", "widget-residue"),
         (",", "widget-residue"),
         ("Copyright 2024 Harbour Media Group. All rights reserved.", "copyright-line"),
         ("© 2023 The Coastal Times", "copyright-line"),

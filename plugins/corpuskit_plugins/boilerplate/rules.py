@@ -877,6 +877,11 @@ _DOMAIN_ONLY = re.compile(
 )
 
 
+# a contact address alone on its line ("tips@example.com", "Email: desk@example.org"); the
+# gate's ".tld" ending admits it
+_EMAIL_ONLY = re.compile(r"^(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+
+
 @gated(GATE_WIDGET)
 @max_chars(80)
 def widget_residue(line: Line) -> str | None:
@@ -892,6 +897,8 @@ def widget_residue(line: Line) -> str | None:
         return "share buttons"
     if _DOMAIN_ONLY.match(text):
         return "site name"
+    if "@" in text and _EMAIL_ONLY.match(text):
+        return "contact address"
     if ("/" in text or "›" in text or ">" in text or "·" in text) and _is_separated_list(text):
         return "breadcrumb/tag list"
     return None
