@@ -464,6 +464,22 @@ def test_page_dump_keeps_the_article_body_only() -> None:
     assert reasons["Ferry fares to rise"] in {"main-content", "promo-block", "menu-run"}
 
 
+def test_page_dump_author_bio_closing_the_body_is_dropped() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content", "Home", "News", "Local",
+            "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts", "Puzzles", "Letters",
+            "Events", "Jobs", "Property", "Subscribe", "Log in", "Search"]
+    tail = ["Facebook", "Twitter", "Most Read", "Storm warnings issued", "Council race heats up", "About us",
+            "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy"]
+    bio = ("Mara Lind is the Founder & Lead Consultant at Tidewater, a studio that helps harbour towns "
+           "plan for rising seas and tell their stories.")
+    text = "\n".join([*head, *article_lines(), bio, *tail])
+    assert kept(text) == article_lines()
+    # reported speech in the same shape is the story's last paragraph, not a bio
+    quote = 'Mara Lind is an analyst at Tidewater who said: "The barrier buys the town fifty years."'
+    text = "\n".join([*head, *article_lines(), quote, *tail])
+    assert kept(text) == [*article_lines(), quote]
+
+
 def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
     head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
             "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",

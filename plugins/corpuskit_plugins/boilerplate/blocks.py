@@ -22,7 +22,7 @@ from collections.abc import Callable
 from itertools import compress, count, islice
 
 from .features import DocView, LineFeatures
-from .rules import _LIST_MARK, _MARK_START, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
+from .rules import _AUTHOR_BIO, _LIST_MARK, _MARK_START, _SAID, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
 
 Drops = list["tuple[str, str] | None"]
 BlockRule = Callable[[DocView, Drops, int], None]
@@ -472,6 +472,27 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     for i in range(1, len(view)):
         if not inside[i] and drops[i] is None:
             drops[i] = ("main-content", "outside the main text block of a page dump")
+    _bio_at_end(view, drops, s, e)
+
+
+def _bio_at_end(view: DocView, drops: Drops, s: int, e: int) -> None:
+    """Drop an author biography that closes the body span (author-bio's test, there).
+
+    In a clean article the bio box is among the last lines (the author-bio line rule);
+    in a page dump the footer follows it, so it is the last kept line of the body span
+    instead. Quoted or reported speech is never taken for a bio.
+    """
+    last = next((i for i in range(e, s, -1) if drops[i] is None), None)
+    if last is None:
+        return
+    f = view.features[last]
+    text = view.lines[last]
+    if (f.n_words <= 80 and _AUTHOR_BIO.match(text) and not _SAID.search(text)
+            and _QUOTES.isdisjoint(text)):
+        drops[last] = ("main-content", "author biography at the end of the main text")
+
+
+_QUOTES = frozenset("\"“”„«»")
 
 
 #: name -> (block rule, minimum mode level), run in this order.
