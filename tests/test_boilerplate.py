@@ -386,6 +386,7 @@ def test_media_teaser_rule() -> None:
         # "apps" and "download" alone must reach the rule ("app" is a trigger, "apps" was not)
         ("Get breaking stories first: download the Harbour Herald apps for iOS and Android.",
          "newsletter-prompt"),
+        ("By submitting your information you agree to the Terms and the Privacy Notice.", "newsletter-prompt"),
         ("We use cookies to improve your experience on our site.", "cookie-notice"),
         ("Find best hotel offers", "ad-offer"),
         ("Follow Jan Roe on Twitter @janroe", "author-blurb"),

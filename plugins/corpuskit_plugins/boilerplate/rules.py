@@ -351,6 +351,7 @@ _NEWSLETTER_TRIGGERS = (
     "subscriber", "subscribers", "subscribing", "subscription", "subscriptions", "sign", "signing",
     "register", "registration", "email", "e-mail", "mail", "push", "app", "apps", "download", "abonnieren",
     "abonnez-vous", "suscríbete", "inscrivez-vous", "journalism", "unlimited", "become", "phone",
+    "submitting",
 )
 _COOKIE_TRIGGERS = (
     "cookie", "cookies", "privacy", "datenschutz", "datenschutzerklärung", "personal", "storage",
@@ -1020,7 +1021,8 @@ _NEWSLETTER = re.compile(
     r"\b(?:sign up|subscribe|register|signing up|subscribing)\b.{0,60}\b(?:newsletters?|updates|alerts|"
     r"briefings?|emails?|inbox|digest)\b|"
     r"\b(?:get|receive) (?:our|the) .{0,40}newsletter|enter your e-?mail|your e-?mail address|"
-    r"by (?:signing up|subscribing|clicking)|newsletter abonnieren|jetzt abonnieren|"
+    r"by (?:signing up|subscribing|clicking|submitting your (?:e-?mail|information|details))|"
+    r"newsletter abonnieren|jetzt abonnieren|"
     r"suscríbete|abonnez-vous|inscrivez-vous|"
     r"\b(?:already a subscriber|subscribe (?:now|today)|become a (?:member|subscriber)|"
     r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b|"
@@ -1032,7 +1034,7 @@ _NEWSLETTER = re.compile(
 )
 
 
-_NEWSLETTER_KEYS = ("consent",
+_NEWSLETTER_KEYS = ("consent", "submitting your",
     "newsletter", "inbox", "subscri", "sign up", "signing up", "register", "mail", "push notif", " app",
     "abonn", "suscr", "inscri", "journalism", "unlimited", "become a",
 )
