@@ -392,6 +392,8 @@ def test_media_teaser_rule() -> None:
         ("Follow Jan Roe on Twitter @janroe", "author-blurb"),
         ("Comments are moderated and may take a while to appear.", "comments-policy"),
         ("We may earn a commission when you buy through links on our site.", "disclosure"),
+        ("News date : 03/14/2024 Category : Local Government", "meta-fields"),
+        ("Posted: March 14, 2024 | Tags: storms, harbour, council", "meta-fields"),
         ("Coast Times is not responsible for the opinions or content posted by readers.", "disclosure"),
     ],
 )
@@ -421,6 +423,11 @@ def test_caption_fragment_and_author_bio() -> None:
 
 def test_a_person_disowning_a_remark_is_not_a_disclaimer() -> None:
     line = "The harbour master said he is not responsible for the comments made by his former deputy."
+    assert line not in dropped(with_article(line))
+
+
+def test_a_sentence_with_two_colons_is_not_filing_fields() -> None:
+    line = "Simple rule: keep one category: the fish that sell best at the market"
     assert line not in dropped(with_article(line))
 
 

@@ -1207,6 +1207,30 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# "Date : 04/21/2022 Category : Press Releases", "Posted: May 3 | Tags: storms, floods": the
+# article's filing fields on one line (a date, author or source field, then a category or
+# tag list)
+_META_FIELDS = re.compile(
+    r"^(?:news date|date|posted(?: on)?|published(?: on)?|updated|author|by|source|section|datum|fecha)"
+    r"\s?:\s?[^:]{1,40}?\s(?:[|•·]\s)?"
+    r"(?:category|categories|tags|tagged|topics|filed under|rubrik|kategorie|categoría|catégorie)"
+    r"\s?:\s?[^:]{1,60}$",
+    re.I,
+)
+_META_TRIGGERS = ("category", "categories", "tags", "tagged", "topics", "filed", "rubrik", "kategorie",
+                  "categoría", "catégorie")
+
+
+@max_chars(120, triggers=_META_TRIGGERS)
+def meta_fields(line: Line) -> str | None:
+    """Filing fields on one line: "Date : 04/21/2022 Category : Press Releases"."""
+    if len(line.text) > 120:
+        return None
+    if _META_FIELDS.match(line.text):
+        return "date/category fields"
+    return None
+
+
 @max_chars(60, first=2)
 def before_headline(line: Line) -> str | None:
     """A short label above the headline (``metadata["title"]``, set by the metadata stage): site furniture."""
@@ -1300,6 +1324,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "comments-policy": (comments_policy, CONSERVATIVE),
     "disclosure": (disclosure, CONSERVATIVE),
     "menu-line": (menu_line, CONSERVATIVE),
+    "meta-fields": (meta_fields, CONSERVATIVE),
     "caption-near-credit": (caption_near_credit, BALANCED),
     "credit-name": (credit_name, BALANCED),
     "caption-fragment": (caption_fragment, BALANCED),
