@@ -488,6 +488,30 @@ def test_page_dump_author_bio_closing_the_body_is_dropped() -> None:
     assert kept(text) == [*article_lines(), quote]
 
 
+def test_page_dump_body_ends_at_the_footer_copyright() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Letters", "Events", "Jobs", "Property", "Subscribe", "Log in", "Search"]
+    footer = ["About us", "Contact", "Careers", "Advertise", "Coast Times", "12 Quay Street",
+              "Copyright 2024 Coast Times Media Group. All rights reserved.", "Designed by Harbour Web"]
+    # a hidden panel after the footer: another text, longer than the article
+    panel = ["Our history",
+             "The Coast Times was founded in 1921 by a group of fishermen who wanted a paper that "
+             "reported the catch prices honestly. For its first forty years it was printed in a shed "
+             "behind the harbour master's office, and it was delivered by the ferry crews.",
+             "In 1962 the paper moved to the old customs house, where it still has its newsroom. It "
+             "was the first paper on the coast to print in colour, and the first to publish online, "
+             "in 1996, when the harbour school built its website.",
+             "Today the paper is owned by a foundation and funded by its readers. Its forty reporters "
+             "and editors work from offices in three harbour towns, and its archive of a hundred years "
+             "of stories is open to everyone who wants to read it.",
+             "The foundation's board is elected by the readers every four years, and its accounts are "
+             "published every spring, together with the list of every donation larger than a thousand "
+             "euros and the name of the person or company that made it."]
+    text = "\n".join([*head, *article_lines(), *footer, *panel])
+    assert kept(text) == article_lines()
+
+
 def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
     head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
             "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",

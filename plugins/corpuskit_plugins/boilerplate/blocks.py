@@ -406,22 +406,47 @@ GOOD = 2.0
 SECOND = 0.3
 
 
-def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None) -> tuple[int, int]:
-    """Grow the body span over good lines at most ``GAP`` lines away (lead, last paragraphs)."""
-    if echo is not None and echo < s <= echo + 30:
+def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None,
+            lo: int = -1, hi: int | None = None) -> tuple[int, int]:
+    """Grow the body span over good lines at most ``GAP`` lines away (lead, last paragraphs),
+    never to ``lo`` or ``hi`` (footer barriers) or beyond."""
+    if hi is None:
+        hi = len(weights)
+    if echo is not None and max(echo, lo) < s <= echo + 30:
         s = echo
     changed = True
     while changed:
         changed = False
-        for i in range(s - 1, max(-1, s - 1 - GAP), -1):
+        for i in range(s - 1, max(lo, s - 1 - GAP), -1):
             if i > 0 and weights[i] >= GOOD:
                 s, changed = i, True
                 break
-        for i in range(e + 1, min(len(weights), e + 1 + GAP)):
+        for i in range(e + 1, min(hi, e + 1 + GAP)):
             if weights[i] >= GOOD:
                 e, changed = i, True
                 break
     return s, e
+
+
+# a footer's copyright notice: a year or "all rights reserved" (a bare "© Agency" is a photo credit)
+_FOOTER_COPYRIGHT = re.compile(
+    r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}|all rights reserved|alle rechte vorbehalten|"
+    r"todos los derechos reservados|tous droits réservés|tutti i diritti riservati",
+    re.I,
+)
+#: The weight of a footer barrier: the body span never runs across the page's copyright notice.
+BARRIER = -1000.0
+
+
+def _footer_barriers(view: DocView, drops: Drops) -> list[int]:
+    """The page's copyright notices in its second half (dropped by copyright-line, five words
+    or more, with a year or "all rights reserved"): the article never continues past one."""
+    half = len(view) // 2
+    return [
+        i for i, d in enumerate(drops[half:], half)
+        if d is not None and d[0] == "copyright-line" and view.features[i].n_words >= 5
+        and _FOOTER_COPYRIGHT.search(view.lines[i])
+    ]
 
 
 def main_content(view: DocView, drops: Drops, level: int) -> None:
@@ -444,6 +469,9 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     if not is_page_dump(view, drops, level, base):
         return
     weights = _weights(view, drops, base)
+    barriers = _footer_barriers(view, drops)
+    for b in barriers:
+        weights[b] = BARRIER
     segs = _segments(weights)
     if not segs:
         return
@@ -455,14 +483,23 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
             return score * 1.5
         return score
 
+    if barriers:
+        # what follows the footer (hidden panels, other stories) is never the article,
+        # unless nothing before it is dense enough to be one
+        before = [seg for seg in segs if seg[2] < barriers[0]]
+        if before and max(seg[0] for seg in before) >= 5.0:
+            segs = before
     best, s, e = max(segs, key=rank)
     if best < 5.0:
         return
-    s, e = _extend(view, weights, s, e, echo)
+    # the footer barriers around the body: nothing beyond them belongs to it
+    lo = max((b for b in barriers if b < s), default=-1)
+    hi = min((b for b in barriers if b > e), default=len(view))
+    s, e = _extend(view, weights, s, e, echo, lo, hi)
     keep = [(s, e)]
     for score, s2, e2 in segs:  # other dense blocks (an article split by a big widget)
-        if score >= SECOND * best and (e2 < s or s2 > e):
-            keep.append(_extend(view, weights, s2, e2, None))
+        if score >= SECOND * best and (e2 < s or s2 > e) and lo < s2 and e2 < hi:
+            keep.append(_extend(view, weights, s2, e2, None, lo, hi))
     inside = [False] * len(view)
     for a, b in keep:
         for i in range(a, b + 1):
