@@ -512,6 +512,22 @@ def test_page_dump_body_ends_at_the_footer_copyright() -> None:
     assert kept(text) == article_lines()
 
 
+def test_page_dump_title_case_question_links_after_the_body() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Letters", "Events", "Jobs", "Property", "Subscribe", "Log in", "Search"]
+    links = ["Barriers vs. Dikes: How Do They Compare?", "Is a Sea Wall Worth the Money?",
+             "Why Are the Old Quays So Low?", "What Can a Town Do About Rising Seas?"]
+    tail = ["About us", "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy"]
+    text = "\n".join([*head, *article_lines(), *links, *tail])
+    assert kept(text) == article_lines()
+    # a question to the reader in German (nouns capitalised) is not a title-case headline
+    from corpuskit_plugins.boilerplate.blocks import _title_case_question
+
+    assert not _title_case_question(LineFeatures("Bist Du Liebhaberin von exklusiven Handtaschen?"))
+    assert _title_case_question(LineFeatures("Barriers vs. Dikes: How Do They Compare?"))
+
+
 def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
     head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
             "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",

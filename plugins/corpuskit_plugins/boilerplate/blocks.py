@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from itertools import compress, count, islice
 
-from .features import DocView, LineFeatures
+from .features import STOPWORDS, DocView, LineFeatures
 from .rules import _AUTHOR_BIO, _LIST_MARK, _MARK_START, _SAID, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
 
 Drops = list["tuple[str, str] | None"]
@@ -319,8 +319,18 @@ def _unwrapped(view: DocView, base: list[float | None]) -> list[float | None]:
     return out
 
 
+def _title_case_question(f: LineFeatures) -> bool:
+    """English Title Case: two or more function words capitalised after the first word
+    ("Do", "They" in "How Do They Compare?"); German nouns or a capitalised "Du" are not enough."""
+    words = f.text.split()[1:]
+    caps = sum(1 for w in words if w[:1].isupper() and w.lower().strip("?.,:;") in STOPWORDS)
+    return caps >= 2 and f.is_title_case
+
+
 def _weight(f: LineFeatures, use_stops: bool) -> float:
     n_words, ends = f.n_words, f.ends_sentence
+    if ends and n_words <= 12 and f.text.endswith("?") and _title_case_question(f):
+        return -1.0  # a headline that asks ("How Do They Compare?"): a link or subhead
     # the stopword ratio only matters for sentences of 4+ words and long lines: most lines
     # of a page dump (menus, labels) are neither, so their stopwords are never counted
     if (ends and n_words >= 4) or n_words >= 20:
