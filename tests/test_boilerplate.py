@@ -431,6 +431,17 @@ def test_a_sentence_with_two_colons_is_not_filing_fields() -> None:
     assert line not in dropped(with_article(line))
 
 
+def test_words_spelt_with_look_alike_letters() -> None:
+    # "Advertise with the best news site on the coast. Call us today!" with Cyrillic а е о і ѕ с
+    spam = "Аdvеrtіѕе wіth thе bеѕt nеwѕ ѕіtе оn thе соаѕt. Саll uѕ tоdау!"
+    assert dropped(with_article(spam))[spam] == "obfuscated-text"
+    # Russian with Latin abbreviations in compounds, and a Greek name in an English sentence
+    russian = "В IT-компании и PR-агентстве обсудили SMS-рассылку и новые правила"
+    greek = "The ferry company, Ναυτιλιακή Εταιρεία, said the new timetable starts in May."
+    got = dropped(with_article(russian, greek))
+    assert russian not in got and greek not in got
+
+
 def test_rules_take_a_plain_line_and_give_a_reason() -> None:
     for name, (rule, _level) in BUILTIN_RULES.items():
         assert rule(line_of(ARTICLE.split("\n")[1])) is None, name

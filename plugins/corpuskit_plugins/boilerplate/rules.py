@@ -633,6 +633,54 @@ def caption_near_credit(line: Line) -> str | None:
 
 
 # ---------------------------------------------------------------------------------
+# obfuscated text
+
+# Cyrillic and Greek letters that look like Latin ones ("а" for "a", "ѕ" for "s", "ο" for "o")
+_LOOKALIKES = "аеорсухіѕјԁһӏԛԝАВЕКМНОРСТХІЅЈοαρτνκΑΒΕΗΙΚΜΝΟΡΤΧΥΖ"
+_LOOKALIKE = re.compile(f"[{_LOOKALIKES}]").search
+_LOOKALIKE_SET = frozenset(_LOOKALIKES)
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _disguised(word: str) -> bool:
+    """A Latin word with look-alike letters in it, and no other letter of their script
+    ("Аdvеrtіѕе"; not "IT-компании", whose Cyrillic letters are not all look-alikes)."""
+    if _LATIN.isdisjoint(word):
+        return False
+    foreign = {c for c in word if not c.isascii() and c.isalpha()}
+    return bool(foreign) and foreign <= _LOOKALIKE_SET
+
+
+# the UTF-8 lead bytes of Greek and Cyrillic (U+0380-U+053F): a document without any of
+# them has no look-alike letter (byte searches are several times faster than a regex)
+_GREEK_CYRILLIC_LEADS = (b"\xce", b"\xcf", b"\xd0", b"\xd1", b"\xd2", b"\xd3", b"\xd4")
+
+
+def _lookalike_lines(view: DocView) -> list[int]:
+    """obfuscated-text fires only on lines with a look-alike letter (a byte search of the
+    document first: most documents hold no Greek or Cyrillic letter at all)."""
+    raw = "\n".join(view.lines).encode("utf-8", "surrogatepass")
+    if not any(lead in raw for lead in _GREEK_CYRILLIC_LEADS):
+        return []
+    return [i for i, t in enumerate(view.lines) if not t.isascii() and _LOOKALIKE(t)]
+
+
+@only_at(_lookalike_lines)
+@max_chars(700)
+def obfuscated_text(line: Line) -> str | None:
+    """Latin words spelt with Cyrillic or Greek look-alike letters ("Аdvеrtіѕе wіth uѕ"): a
+    trick of advertisements and spam to get past filters, never article prose (Cyrillic or
+    Greek text keeps its words in one script)."""
+    words = line.text.split()
+    if len(words) < 4 or len(line.text) > 700:
+        return None
+    mixed = sum(1 for w in words if _disguised(w))
+    if mixed >= 3 and mixed >= 0.2 * len(words):
+        return "words spelt with look-alike letters of another script"
+    return None
+
+
+# ---------------------------------------------------------------------------------
 # slideshow and image residue
 
 _SLIDESHOW_ANY = re.compile(
@@ -1325,6 +1373,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "disclosure": (disclosure, CONSERVATIVE),
     "menu-line": (menu_line, CONSERVATIVE),
     "meta-fields": (meta_fields, CONSERVATIVE),
+    "obfuscated-text": (obfuscated_text, CONSERVATIVE),
     "caption-near-credit": (caption_near_credit, BALANCED),
     "credit-name": (credit_name, BALANCED),
     "caption-fragment": (caption_fragment, BALANCED),
