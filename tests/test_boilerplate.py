@@ -442,6 +442,15 @@ def test_words_spelt_with_look_alike_letters() -> None:
     assert russian not in got and greek not in got
 
 
+def test_caption_with_a_glued_upper_case_byline_at_the_top() -> None:
+    top = "Workers lower the first gate of the barrier into the harbour mouth on Tuesday. By JAN ROE AND ADA LIND"
+    assert dropped(top + "\n" + ARTICLE)[top] == "glued-byline"
+    # lower down, or a sentence that merely ends in capitals, is left alone
+    assert top not in dropped(with_article(top, at=4))
+    line = "The barrier was designed by the harbour's own engineers. By NOON the gates were shut."
+    assert line not in dropped(line + "\n" + ARTICLE)
+
+
 def test_rules_take_a_plain_line_and_give_a_reason() -> None:
     for name, (rule, _level) in BUILTIN_RULES.items():
         assert rule(line_of(ARTICLE.split("\n")[1])) is None, name

@@ -1047,6 +1047,22 @@ def byline_residue(line: Line) -> str | None:
     return None
 
 
+# "... removed from the water on Sunday. By JANE ROE AND JOHN DOE": the lead picture's caption
+# (or the standfirst) with the byline glued to its end
+_GLUED_BYLINE = re.compile(r"[.!?”\"]\s+By\s+[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’&-]*){1,5}$")
+
+
+@max_chars(400, triggers=("by",), first=2)
+def glued_byline(line: Line) -> str | None:
+    """A caption or standfirst at the top with an upper-case byline glued to its end."""
+    text = line.text
+    if line.index > 2 or len(text) > 400 or " By " not in text:
+        return None
+    if features_of(line).n_words >= 8 and _GLUED_BYLINE.search(text):
+        return "caption/standfirst with its byline"
+    return None
+
+
 _WIRE_CREDIT = re.compile(
     r"^(?:contributing|additional reporting|reporting|writing|editing|compiled|edited|produced)"
     r"(?: by)?\s*:\s*\S|^(?:[\w’' .-]{2,40} and |staff and |with )?agencies\.?$|"
@@ -1365,6 +1381,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "widget-residue": (widget_residue, CONSERVATIVE),
     "copyright-line": (copyright_line, CONSERVATIVE),
     "byline-residue": (byline_residue, CONSERVATIVE),
+    "glued-byline": (glued_byline, BALANCED),
     "wire-credit": (wire_credit, CONSERVATIVE),
     "newsletter-prompt": (newsletter_prompt, CONSERVATIVE),
     "cookie-notice": (cookie_notice, CONSERVATIVE),
