@@ -12,7 +12,8 @@ adds drops in place. They cover what one line cannot tell:
   teaser titles, tag lists).
 * ``main-content``: for naive full-page text dumps, the article body is the densest
   run of sentence-like lines (a jusText-style good/bad classification of plain lines,
-  smoothed by a maximum-sum span); everything outside it is page furniture.
+  smoothed by a maximum-sum span, never across the page's copyright footer); everything
+  outside it is page furniture.
 """
 
 from __future__ import annotations
@@ -470,6 +471,10 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     page title) gets a bonus. Lines outside the span are dropped. Text that does not
     look like a page dump (already-clean article text, trafilatura output) is left
     alone except in aggressive mode.
+
+    Also: hard-wrapped paragraphs are weighed as paragraphs (:func:`_unwrapped`); the
+    page's copyright notice in its second half is a barrier the span never crosses
+    (:func:`_footer_barriers`); an author bio closing the span goes (:func:`_bio_at_end`).
     """
     if view.format == "html" and level < AGGRESSIVE:
         return

@@ -7,7 +7,8 @@ which a built-in rule runs is in :data:`RULE_LEVELS` (third-party rules always r
 
 Families: photo credits and captions, slideshow residue, promo and related links,
 kicker headlines of other stories, media teasers, widgets and counters, copyright
-lines, byline/date residue, newsletter and cookie prompts, author blurbs.
+lines, byline/date residue, filing fields, newsletter and cookie prompts, disclosures,
+author blurbs, text disguised with look-alike letters.
 """
 
 from __future__ import annotations
