@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import compress, count, islice
+from operator import itemgetter
 
 from .features import STOPWORDS, DocView, LineFeatures
 from .rules import _AUTHOR_BIO, _LIST_MARK, _MARK_START, _SAID, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
@@ -60,10 +61,9 @@ _HEADER_FIRST = frozenset(h.split()[0] for h in _PROMO_HEADERS)
 _SITE_PREPS = frozenset(("on", "from", "at", "bei", "auf", "von", "en", "sur", "su", "em", "na", "no", "de"))
 
 
-def _header_on_site(text: str, key: str) -> bool:
-    """``text`` is a promo header followed by a preposition and a capitalised site name."""
-    if key.split(" ", 1)[0] not in _HEADER_FIRST:
-        return False
+def _header_on_site(text: str) -> bool:
+    """``text`` is a promo header followed by a preposition and a capitalised site name
+    (the caller has checked that its key opens with a header's first word)."""
     words = text.split()
     for k in range(1, len(words) - 1):
         if words[k].lower() in _SITE_PREPS:
@@ -77,7 +77,10 @@ def is_promo_header(text: str, feat: LineFeatures) -> bool:
     if feat.n_words > 8 or (feat.ends_sentence and not text.endswith(":")):
         return False
     key = feat.label_key if feat.text is text else _label_key(text)
-    return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES) or _header_on_site(text, key)
+    if key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES):
+        return True
+    head, space, _rest = key.partition(" ")
+    return bool(space) and head in _HEADER_FIRST and _header_on_site(text)
 
 
 _CONNECTIVES = ("however", "but ", "and ", "yet ", "meanwhile", "still,", "sin embargo", "pero ", "además",
@@ -157,9 +160,10 @@ def teaser_cards(view: DocView, drops: Drops, level: int) -> None:
     link). One such card may be the page's own lead with a link to the rest, so only two
     or more cards in a row go, each with its title, blurb and label.
     """
-    n = len(view)
     feats = view.features
-    labels = [i for i in range(2, n) if feats[i].n_chars <= 25 and _is_read_more(feats[i])]
+    # short lines first, at C speed (map/compress), then their memoised label keys
+    short = compress(count(), map((25).__ge__, map(len, view.lines)))
+    labels = [i for i in short if i >= 2 and feats[i].label_key in READ_MORE]
     if len(labels) < 2:
         return
     # cards[r] = index of the title of the card closed by the label at r
@@ -298,6 +302,9 @@ def _unwrapped(view: DocView, base: list[float | None]) -> list[float | None]:
     lines, feats = view.lines, view.features
     n = len(lines)
     if n < WRAP_MIN:
+        return base
+    # an upper bound first, at C speed: lines that open lower case (split_lines gives no empty line)
+    if sum(map(str.islower, map(itemgetter(0), lines))) < max(WRAP_MIN, WRAP_SHARE * n):
         return base
     cont = sum(1 for i in range(1, n) if lines[i][:1].islower() and not feats[i - 1].ends_sentence)
     if cont < WRAP_MIN or cont < WRAP_SHARE * n:
