@@ -421,6 +421,16 @@ def test_caption_fragment_and_author_bio() -> None:
     assert dropped(ARTICLE + bio)[bio] == "author-bio"
 
 
+def test_a_long_labelled_disclaimer() -> None:
+    words = " ".join(["The views in reader letters are the writers' own and not those of the paper."] * 6)
+    line = "Disclaimer (applies to all sections): " + words
+    assert len(line.split()) > 70
+    assert dropped(with_article(line))[line] == "disclosure"
+    # the word inside a sentence of the story is not a label
+    story = "Disclaimer notices on the harbour gates were removed by the council on Monday."
+    assert story not in dropped(with_article(story))
+
+
 def test_a_person_disowning_a_remark_is_not_a_disclaimer() -> None:
     line = "The harbour master said he is not responsible for the comments made by his former deputy."
     assert line not in dropped(with_article(line))

@@ -1230,6 +1230,8 @@ def comments_policy(line: Line) -> str | None:
     return None
 
 
+# a paragraph that says what it is: "Disclaimer: …", "Disclosure (affiliate links): …"
+_DISCLAIMER_HEAD = re.compile(r"^(?:disclaimer|disclosure)s?\s*(?::|\([^)]{0,80}\)\s*:)")
 _DISCLOSURE_KEYS = ("engagent", "views expressed", "not responsible",
     "compensation", "commission", "disclos", "affiliate", "contains", "may contain", "recaptcha",
     "disclaimer",
@@ -1240,6 +1242,8 @@ _DISCLOSURE_KEYS = ("engagent", "views expressed", "not responsible",
 def disclosure(line: Line) -> str | None:
     """Affiliate/advertising disclosures: "We may receive compensation when you click …"."""
     f = features_of(line)
+    if f.low.startswith(("disclaimer", "disclosure")) and _DISCLAIMER_HEAD.match(f.low):
+        return "advertising/affiliate disclosure"  # a labelled disclaimer, however long
     if f.n_words > 70 or not any(k in f.low for k in _DISCLOSURE_KEYS):
         return None
     if _DISCLOSURE.search(line.text):
