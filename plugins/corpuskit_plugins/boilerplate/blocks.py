@@ -67,8 +67,11 @@ def _header_on_site(text: str) -> bool:
     words = text.split()
     for k in range(1, len(words) - 1):
         if words[k].lower() in _SITE_PREPS:
-            # the site's name is capitalised ("Most read on The Herald", not "Trending on social media")
-            return words[k + 1][:1].isupper() and _label_key(" ".join(words[:k])) in _PROMO_HEADERS
+            # the site's name: one to four words, each capitalised ("Most read on The Herald",
+            # not "Trending on social media")
+            name = words[k + 1:]
+            return (len(name) <= 4 and all(w[:1].isupper() for w in name)
+                    and _label_key(" ".join(words[:k])) in _PROMO_HEADERS)
     return False
 
 
