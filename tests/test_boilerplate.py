@@ -558,6 +558,29 @@ def test_page_dump_title_case_question_links_after_the_body() -> None:
     assert _title_case_question(LineFeatures("Barriers vs. Dikes: How Do They Compare?"))
 
 
+def test_page_dump_lead_cut_off_by_a_table_of_contents_is_kept() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Letters", "Events", "Jobs", "Property", "Subscribe", "Log in", "Search",
+            "Harbour city approves flood barrier after decade of debate"]
+    lead = ["The city council voted 31 to 9 on Tuesday to build a movable flood barrier across the harbour "
+            "mouth, ending more than ten years of argument over how to protect the old town.",
+            "The vote followed a public consultation in which more than four thousand residents took part, "
+            "the largest the city has held since the ring road was planned in the 1970s."]
+    # a long table of contents and comparison boxes: the body starts far below the headline
+    contents = ["In this article", "The vote", "The cost", "The critics", "The engineering", "The timetable",
+                "The tides", "The fish", "The court case", "The money", "What comes next", "Key numbers",
+                "Barrier", "Old quay", "Gates", "Motors", "Pumps", "Sluices", "Dikes", "Dunes", "Option A",
+                "Option B", "Option C", "Cost", "Length", "Height", "Lifetime", "Upkeep", "Our verdict",
+                "Pros", "Cons", "Methodology", "Sources", "Glossary", "Timeline"]
+    body = [f"In part {k}, {line[0].lower()}{line[1:]}" for k, line in enumerate(article_lines()[2:] * 3)]
+    tail = ["About us", "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy"]
+    text = "\n".join([*head, *lead, *contents, *body, *tail])
+    out = kept(text)
+    assert all(line in out for line in lead + body)
+    assert not any(line in out for line in contents)
+
+
 def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
     head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
             "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",

@@ -425,6 +425,8 @@ DUMP_MIN_BAD = 10
 DUMP_BAD_SHARE = 0.35
 GOOD = 2.0
 SECOND = 0.3
+#: A block that starts right under the headline, before the body, is kept from this share.
+LEAD_SECOND = 0.1
 
 
 def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None,
@@ -523,7 +525,12 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     s, e = _extend(view, weights, s, e, echo, lo, hi)
     keep = [(s, e)]
     for score, s2, e2 in segs:  # other dense blocks (an article split by a big widget)
-        if score >= SECOND * best and (e2 < s or s2 > e) and lo < s2 and e2 < hi:
+        # the lead right under the headline, cut off from the body by a widget (a table of
+        # contents, product boxes), needs less: it is where an article starts
+        lead = echo is not None and echo <= s2 <= echo + 30 and e2 < s
+        if lead and score >= LEAD_SECOND * best and lo < s2:
+            keep.append((s2, e2))  # as found: growing it would reach back into the page head
+        elif score >= SECOND * best and (e2 < s or s2 > e) and lo < s2 and e2 < hi:
             keep.append(_extend(view, weights, s2, e2, None, lo, hi))
     inside = [False] * len(view)
     for a, b in keep:
