@@ -265,6 +265,40 @@ def test_menu_line_keeps_the_documents_own_headline() -> None:
     assert rule(Line(lines[0], 0, lines, {})) == "navigation menu"
 
 
+@pytest.mark.parametrize("nav", ["Next: Why the old quay floods every spring",
+                                 "Previous post: Ferry timetable changes for the winter",
+                                 "Prev: Council race heats up"])
+def test_post_navigation_links(nav: str) -> None:
+    assert dropped(ARTICLE + nav)[nav] == "promo-link"
+
+
+CARDS = [
+    "Why the old quay floods every spring",
+    "Engineers have known for decades that the quay sits too low. A new survey shows by how much, "
+    "and what it would cost to raise it before the next storm season.",
+    "Read more",
+    "Ferry fares to rise in April",
+    "The island ferries will cost a fifth more from April, the operator said, blaming fuel prices "
+    "and a shortage of crew.",
+    "Read more",
+    "Can the fishing fleet survive another bad year?",
+    "Catches fell for the third year running. Skippers say they are selling boats to pay their debts.",
+    "Read more",
+]
+
+
+def test_teaser_cards_after_the_article() -> None:
+    text = ARTICLE + "\n".join(CARDS)
+    got = dropped(text)
+    assert all(got.get(line) for line in CARDS)
+    assert kept(text) == article_lines()
+
+
+def test_one_lead_with_a_read_more_link_is_not_a_teaser_list() -> None:
+    text = ARTICLE + "\n".join(CARDS[:3])
+    assert all(line in kept(text) for line in CARDS[:2])
+
+
 def test_teaser_block_after_promo_header_to_the_end() -> None:
     teasers = [
         "Coastal towns brace for the strongest storm in a generation.",
@@ -287,6 +321,25 @@ def test_headlines_after_promo_header_mid_article_stop_at_prose() -> None:
     assert got["Storm season: what to expect"] == "promo-block"
     assert got["Insurers raise premiums"] == "promo-block"
     assert all(line not in got for line in lines)
+
+
+@pytest.mark.parametrize("header", ["Most read on The Harbour Herald", "Top-Themen bei Küstenblatt",
+                                    "Recent Posts", "Leggi anche:", "Relacionadas"])
+def test_more_promo_headers_open_a_teaser_block(header: str) -> None:
+    lines = article_lines()
+    teaser = "Storm season: what to expect on the coast"
+    text = "\n".join([*lines[:4], header, teaser, *lines[4:]])
+    got = dropped(text)
+    assert got[header] in {"promo-block", "promo-header", "furniture-label"}
+    assert got[teaser] == "promo-block"
+    assert all(line not in got for line in lines)
+
+
+def test_header_words_before_a_lower_case_topic_are_a_subhead() -> None:
+    lines = article_lines()
+    for subhead in ("Trending on social media", "Popular at Old Town market stalls"):
+        text = "\n".join([*lines[:4], subhead, *lines[4:]])
+        assert subhead not in dropped(text)
 
 
 def test_promo_block_stops_at_continuing_prose() -> None:
@@ -322,19 +375,28 @@ def test_media_teaser_rule() -> None:
         ("Comments: 14", "widget-residue"),
         ("5 min read", "widget-residue"),
         ("Facebook Twitter Email", "widget-residue"),
+        ("newsdesk@coast-times.example.com", "widget-residue"),
         (",", "widget-residue"),
         ("Copyright 2024 Harbour Media Group. All rights reserved.", "copyright-line"),
         ("© 2023 The Coastal Times", "copyright-line"),
+        ("Proudly powered by Harbourpress", "copyright-line"),
         ("By", "byline-residue"),
         ("by: Jan Roe", "byline-residue"),
         ("Updated: March 3, 2024 10:42 am", "byline-residue"),
         ("Contributing: Staff and wire reports", "wire-credit"),
         ("Sign up for our daily newsletter to get the top stories in your inbox", "newsletter-prompt"),
+        # "apps" and "download" alone must reach the rule ("app" is a trigger, "apps" was not)
+        ("Get breaking stories first: download the Harbour Herald apps for iOS and Android.",
+         "newsletter-prompt"),
+        ("By submitting your information you agree to the Terms and the Privacy Notice.", "newsletter-prompt"),
         ("We use cookies to improve your experience on our site.", "cookie-notice"),
         ("Find best hotel offers", "ad-offer"),
         ("Follow Jan Roe on Twitter @janroe", "author-blurb"),
         ("Comments are moderated and may take a while to appear.", "comments-policy"),
         ("We may earn a commission when you buy through links on our site.", "disclosure"),
+        ("News date : 03/14/2024 Category : Local Government", "meta-fields"),
+        ("Posted: March 14, 2024 | Tags: storms, harbour, council", "meta-fields"),
+        ("Coast Times is not responsible for the opinions or content posted by readers.", "disclosure"),
     ],
 )
 def test_widget_and_residue_rules(widget: str, rule: str) -> None:
@@ -356,6 +418,49 @@ def test_caption_fragment_and_author_bio() -> None:
     assert dropped(ARTICLE + bio)[bio] == "author-bio"
     # the same sentence in the middle of the story is left alone
     assert bio not in dropped(with_article(bio))
+    # the role capitalised, as in many bio boxes
+    bio = "Mara Lind is the Founder & Lead Consultant at Tidewater, a studio for coastal design."
+    assert dropped(ARTICLE + bio)[bio] == "author-bio"
+
+
+def test_a_long_labelled_disclaimer() -> None:
+    words = " ".join(["The views in reader letters are the writers' own and not those of the paper."] * 6)
+    line = "Disclaimer (applies to all sections): " + words
+    assert len(line.split()) > 70
+    assert dropped(with_article(line))[line] == "disclosure"
+    # the word inside a sentence of the story is not a label
+    story = "Disclaimer notices on the harbour gates were removed by the council on Monday."
+    assert story not in dropped(with_article(story))
+
+
+def test_a_person_disowning_a_remark_is_not_a_disclaimer() -> None:
+    line = "The harbour master said he is not responsible for the comments made by his former deputy."
+    assert line not in dropped(with_article(line))
+
+
+def test_a_sentence_with_two_colons_is_not_filing_fields() -> None:
+    line = "Simple rule: keep one category: the fish that sell best at the market"
+    assert line not in dropped(with_article(line))
+
+
+def test_words_spelt_with_look_alike_letters() -> None:
+    # "Advertise with the best news site on the coast. Call us today!" with Cyrillic а е о і ѕ с
+    spam = "Аdvеrtіѕе wіth thе bеѕt nеwѕ ѕіtе оn thе соаѕt. Саll uѕ tоdау!"
+    assert dropped(with_article(spam))[spam] == "obfuscated-text"
+    # Russian with Latin abbreviations in compounds, and a Greek name in an English sentence
+    russian = "В IT-компании и PR-агентстве обсудили SMS-рассылку и новые правила"
+    greek = "The ferry company, Ναυτιλιακή Εταιρεία, said the new timetable starts in May."
+    got = dropped(with_article(russian, greek))
+    assert russian not in got and greek not in got
+
+
+def test_caption_with_a_glued_upper_case_byline_at_the_top() -> None:
+    top = "Workers lower the first gate of the barrier into the harbour mouth on Tuesday. By JAN ROE AND ADA LIND"
+    assert dropped(top + "\n" + ARTICLE)[top] == "glued-byline"
+    # lower down, or a sentence that merely ends in capitals, is left alone
+    assert top not in dropped(with_article(top, at=4))
+    line = "The barrier was designed by the harbour's own engineers. By NOON the gates were shut."
+    assert line not in dropped(line + "\n" + ARTICLE)
 
 
 def test_rules_take_a_plain_line_and_give_a_reason() -> None:
@@ -375,6 +480,16 @@ def test_menu_run_of_title_case_lines() -> None:
     assert kept(text) == article_lines()
 
 
+def test_flattened_table_is_not_a_menu_run() -> None:
+    table = ["Route", "Length", "Fare", "Island line", "14.5 km", "€12.50", "Harbour loop", "3.2 km", "€4.00",
+             "North route", "22.8 km", "€18.00"]
+    text = with_article(*table, at=4)
+    # on extracted HTML, where only the line and block rules run (no page-dump span)
+    assert kept(text, fmt="html") == [*article_lines()[:4], *table, *article_lines()[4:]]
+    menu = ["Home", "News", "Local", "Sport", "Weather", "Contact"]
+    assert all(m in dropped(with_article(*menu, at=4), fmt="html") for m in menu)
+
+
 def test_page_dump_keeps_the_article_body_only() -> None:
     head = ["Coast Times - Harbour city approves flood barrier", "Skip to content", "Home", "News", "Local",
             "Sport", "Weather", "Opinion", "Subscribe", "Log in", "Search"]
@@ -389,6 +504,85 @@ def test_page_dump_keeps_the_article_body_only() -> None:
     assert reasons["Ferry fares to rise"] in {"main-content", "promo-block", "menu-run"}
 
 
+def test_page_dump_author_bio_closing_the_body_is_dropped() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content", "Home", "News", "Local",
+            "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts", "Puzzles", "Letters",
+            "Events", "Jobs", "Property", "Subscribe", "Log in", "Search"]
+    tail = ["Facebook", "Twitter", "Most Read", "Storm warnings issued", "Council race heats up", "About us",
+            "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy"]
+    bio = ("Mara Lind is the Founder & Lead Consultant at Tidewater, a studio that helps harbour towns "
+           "plan for rising seas and tell their stories.")
+    text = "\n".join([*head, *article_lines(), bio, *tail])
+    assert kept(text) == article_lines()
+    # reported speech in the same shape is the story's last paragraph, not a bio
+    quote = 'Mara Lind is an analyst at Tidewater who said: "The barrier buys the town fifty years."'
+    text = "\n".join([*head, *article_lines(), quote, *tail])
+    assert kept(text) == [*article_lines(), quote]
+
+
+def test_page_dump_body_ends_at_the_footer_copyright() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Letters", "Events", "Jobs", "Property", "Subscribe", "Log in", "Search"]
+    footer = ["About us", "Contact", "Careers", "Advertise", "Coast Times", "12 Quay Street",
+              "Copyright 2024 Coast Times Media Group. All rights reserved.", "Designed by Harbour Web"]
+    # a hidden panel after the footer: another text, longer than the article
+    panel = ["Our history",
+             "The Coast Times was founded in 1921 by a group of fishermen who wanted a paper that "
+             "reported the catch prices honestly. For its first forty years it was printed in a shed "
+             "behind the harbour master's office, and it was delivered by the ferry crews.",
+             "In 1962 the paper moved to the old customs house, where it still has its newsroom. It "
+             "was the first paper on the coast to print in colour, and the first to publish online, "
+             "in 1996, when the harbour school built its website.",
+             "Today the paper is owned by a foundation and funded by its readers. Its forty reporters "
+             "and editors work from offices in three harbour towns, and its archive of a hundred years "
+             "of stories is open to everyone who wants to read it.",
+             "The foundation's board is elected by the readers every four years, and its accounts are "
+             "published every spring, together with the list of every donation larger than a thousand "
+             "euros and the name of the person or company that made it."]
+    text = "\n".join([*head, *article_lines(), *footer, *panel])
+    assert kept(text) == article_lines()
+
+
+def test_page_dump_title_case_question_links_after_the_body() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Letters", "Events", "Jobs", "Property", "Subscribe", "Log in", "Search"]
+    links = ["Barriers vs. Dikes: How Do They Compare?", "Is a Sea Wall Worth the Money?",
+             "Why Are the Old Quays So Low?", "What Can a Town Do About Rising Seas?"]
+    tail = ["About us", "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy"]
+    text = "\n".join([*head, *article_lines(), *links, *tail])
+    assert kept(text) == article_lines()
+    # a question to the reader in German (nouns capitalised) is not a title-case headline
+    from corpuskit_plugins.boilerplate.blocks import _title_case_question
+
+    assert not _title_case_question(LineFeatures("Bist Du Liebhaberin von exklusiven Handtaschen?"))
+    assert _title_case_question(LineFeatures("Barriers vs. Dikes: How Do They Compare?"))
+
+
+def test_page_dump_lead_cut_off_by_a_table_of_contents_is_kept() -> None:
+    head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
+            "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
+            "Puzzles", "Letters", "Events", "Jobs", "Property", "Subscribe", "Log in", "Search",
+            "Harbour city approves flood barrier after decade of debate"]
+    lead = ["The city council voted 31 to 9 on Tuesday to build a movable flood barrier across the harbour "
+            "mouth, ending more than ten years of argument over how to protect the old town.",
+            "The vote followed a public consultation in which more than four thousand residents took part, "
+            "the largest the city has held since the ring road was planned in the 1970s."]
+    # a long table of contents and comparison boxes: the body starts far below the headline
+    contents = ["In this article", "The vote", "The cost", "The critics", "The engineering", "The timetable",
+                "The tides", "The fish", "The court case", "The money", "What comes next", "Key numbers",
+                "Barrier", "Old quay", "Gates", "Motors", "Pumps", "Sluices", "Dikes", "Dunes", "Option A",
+                "Option B", "Option C", "Cost", "Length", "Height", "Lifetime", "Upkeep", "Our verdict",
+                "Pros", "Cons", "Methodology", "Sources", "Glossary", "Timeline"]
+    body = [f"In part {k}, {line[0].lower()}{line[1:]}" for k, line in enumerate(article_lines()[2:] * 3)]
+    tail = ["About us", "Contact", "Careers", "Advertise", "Terms of use", "Privacy policy"]
+    text = "\n".join([*head, *lead, *contents, *body, *tail])
+    out = kept(text)
+    assert all(line in out for line in lead + body)
+    assert not any(line in out for line in contents)
+
+
 def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
     head = ["Harbour city approves flood barrier after decade of debate | Coast Times", "Skip to content",
             "Home", "News", "Local", "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Podcasts",
@@ -397,6 +591,38 @@ def test_page_dump_title_is_dropped_when_the_headline_repeats_it() -> None:
             "Advertise", "Terms of use", "Privacy policy", "Cookie settings"]
     text = "\n".join([*head, *article_lines(), *tail])
     assert kept(text) == article_lines()
+
+
+WRAPPED_BODY = """The city council voted 31 to 9 on Tuesday to build a movable flood barrier across the harbour mouth, ending more than ten years of argument over how to protect the old town from storm surges.
+Construction is expected to start next spring and to take four years, the council said in a statement, at an estimated cost of 1.2 billion euros, most of it from national funds.
+"We cannot keep sandbagging our way through every winter," said Mayor Ines Karlsson, who championed the project and who has lived in the old town for most of her life.
+Opponents argued that the barrier would harm the estuary's fish stocks and that the money would be better spent on raising the quay walls and moving the archive out of the basement.
+Environmental groups said they would ask a court to review the decision before the end of the month, and a petition against the plan has gathered more than four thousand names.
+The barrier will be closed about a dozen times a year, engineers estimate, mostly between November and February, when the spring tides meet the strongest westerly gales.
+By 2040, they say, rising sea levels could push that number above fifty, and the gates were designed with that in mind, with room for a second pair of motors."""
+
+
+def test_hard_wrapped_article_in_a_page_dump_is_kept() -> None:
+    import textwrap
+
+    head = ["Harbour city approves flood barrier | Coast Times", "Skip to content", "Home", "News", "Local",
+            "Sport", "Weather", "Opinion", "Business", "Culture", "Travel", "Subscribe", "Log in", "Search",
+            "Podcasts", "Puzzles", "Obituaries", "Letters", "Events", "Jobs", "Property", "Motoring", "Archive",
+            "Photo Galleries", "Video", "Harbour", "Old Town", "Islands", "Ferries", "Fishing", "Schools"]
+    # a denser block of sentences elsewhere on the page: without unwrapping, it wins the body span
+    about = ["About the Coast Times",
+             "The Coast Times has covered the towns of the northern coast since 1921. It is owned by a "
+             "foundation and funded by its readers, who can support its work with a monthly contribution.",
+             "Our newsroom of forty reporters and editors works from offices in three harbour towns. We "
+             "correct our mistakes openly and publish every correction on a dedicated page."]
+    tail = ["Most Read", "Storm warnings issued", "Council race heats up", "About us", "Contact", "Careers",
+            "Advertise", "Terms of use", "Privacy policy", "Cookie settings"]
+    # the body as some press-release pages serve it: every paragraph broken at 40 characters
+    body = [w for para in WRAPPED_BODY.split("\n") for w in textwrap.wrap(para, 40)]
+    text = "\n".join([*head, *body, *about, *tail])
+    out = kept(text)
+    assert all(line in out for line in body)
+    assert not any(line in out for line in head[1:] + tail)
 
 
 def test_clean_text_is_not_taken_for_a_page_dump() -> None:

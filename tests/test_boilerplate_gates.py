@@ -39,6 +39,7 @@ More from Harbour News
 Share on Facebook
 Facebook Twitter Email
 harbournews.com
+newsdesk@harbournews.com
 Home / News / Politics
 7 hours ago
 5 min read

@@ -6,11 +6,14 @@ adds drops in place. They cover what one line cannot tell:
 
 * ``promo-block``: the teaser list that follows a promo header ("Featured on X",
   "Related", "More from X", "Most popular").
+* ``teaser-cards``: two or more cards in a row of a title, a blurb and a "Read more"
+  label (lists of other posts).
 * ``menu-run``: runs of short title-case lines without sentence punctuation (menus,
   teaser titles, tag lists).
 * ``main-content``: for naive full-page text dumps, the article body is the densest
   run of sentence-like lines (a jusText-style good/bad classification of plain lines,
-  smoothed by a maximum-sum span); everything outside it is page furniture.
+  smoothed by a maximum-sum span, never across the page's copyright footer); everything
+  outside it is page furniture.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import compress, count, islice
+from operator import itemgetter
 
-from .features import DocView, LineFeatures
-from .rules import _LIST_MARK, _MARK_START, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
+from .features import STOPWORDS, DocView, LineFeatures
+from .rules import _AUTHOR_BIO, _LIST_MARK, _MARK_START, _SAID, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
 
 Drops = list["tuple[str, str] | None"]
 BlockRule = Callable[[DocView, Drops, int], None]
@@ -39,7 +43,11 @@ PROMO_HEADERS = frozenset(
     weitere artikel|das könnte sie auch interessieren|mehr zum thema|noticias relacionadas|top-themen|
     notas relacionadas|artículos relacionados|notícias relacionadas|matérias relacionadas|articles liés|
     verwandte artikel|articoli correlati|
-    te puede interesar|articles similaires|sur le même sujet|à lire aussi|leia também|czytaj też
+    te puede interesar|articles similaires|sur le même sujet|à lire aussi|leia também|czytaj też|
+    recent posts|recent articles|recent stories|recent comments|latest posts|popular posts|more posts|
+    similar posts|similar articles|see also|read also|also read|lesen sie auch|ähnliche artikel|
+    lee también|lea también|relacionadas|relacionados|lire aussi|voir aussi|veja também|leggi anche|
+    potrebbe interessarti|zobacz też|zobacz także|czytaj także
     """.replace("\n", "").split("|")
 )
 _PROMO_HEADERS = frozenset(s.strip() for s in PROMO_HEADERS if s.strip())
@@ -47,12 +55,35 @@ _HEADER_PREFIXES = ("featured on ", "more from ", "more on ", "more in ", "lates
                     "most popular on ", "top stories from ", "more stories from ")
 
 
+# the first word of every promo header: only lines opening with one may be "<header> on <Site>"
+_HEADER_FIRST = frozenset(h.split()[0] for h in _PROMO_HEADERS)
+# "Most read on X", "Top-Themen bei X", "Lo más leído en X": a header, a preposition, a site name
+_SITE_PREPS = frozenset(("on", "from", "at", "bei", "auf", "von", "en", "sur", "su", "em", "na", "no", "de"))
+
+
+def _header_on_site(text: str) -> bool:
+    """``text`` is a promo header followed by a preposition and a capitalised site name
+    (the caller has checked that its key opens with a header's first word)."""
+    words = text.split()
+    for k in range(1, len(words) - 1):
+        if words[k].lower() in _SITE_PREPS:
+            # the site's name: one to four words, each capitalised ("Most read on The Herald",
+            # not "Trending on social media")
+            name = words[k + 1:]
+            return (len(name) <= 4 and all(w[:1].isupper() for w in name)
+                    and _label_key(" ".join(words[:k])) in _PROMO_HEADERS)
+    return False
+
+
 def is_promo_header(text: str, feat: LineFeatures) -> bool:
     """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular")."""
     if feat.n_words > 8 or (feat.ends_sentence and not text.endswith(":")):
         return False
     key = feat.label_key if feat.text is text else _label_key(text)
-    return key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES)
+    if key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES):
+        return True
+    head, space, _rest = key.partition(" ")
+    return bool(space) and head in _HEADER_FIRST and _header_on_site(text)
 
 
 _CONNECTIVES = ("however", "but ", "and ", "yet ", "meanwhile", "still,", "sin embargo", "pero ", "además",
@@ -108,12 +139,90 @@ def promo_block(view: DocView, drops: Drops, level: int) -> None:
         i = j
 
 
+#: Link labels that close a teaser card (title, blurb, label), as label keys.
+READ_MORE = frozenset((
+    "read more", "read the rest", "continue reading", "keep reading", "read full story", "read full article",
+    "read the full story", "read the full article", "weiterlesen", "mehr lesen", "leer más", "seguir leyendo",
+    "lire la suite", "leggi tutto", "continua a leggere", "leia mais", "continue lendo", "czytaj więcej",
+))
+
+
+def _is_read_more(f: LineFeatures) -> bool:
+    return f.n_chars <= 25 and f.label_key in READ_MORE
+
+
+def _card_title(f: LineFeatures) -> bool:
+    """A teaser card's title: a headline (no final punctuation, or a question)."""
+    return f.n_words <= 20 and (not f.ends_sentence or (f.text.endswith("?") and f.n_sentences <= 1))
+
+
+def teaser_cards(view: DocView, drops: Drops, level: int) -> None:
+    """Drop runs of teaser cards: a title, a one-paragraph blurb and a "Read more" label, repeated.
+
+    Blog and magazine pages list other posts under the article that way (the label is the
+    link). One such card may be the page's own lead with a link to the rest, so only two
+    or more cards in a row go, each with its title, blurb and label.
+    """
+    feats = view.features
+    # short lines first, at C speed (map/compress), then their memoised label keys
+    short = compress(count(), map((25).__ge__, map(len, view.lines)))
+    labels = [i for i in short if i >= 2 and feats[i].label_key in READ_MORE]
+    if len(labels) < 2:
+        return
+    # cards[r] = index of the title of the card closed by the label at r
+    cards: dict[int, int] = {}
+    for r in labels:
+        kept = [k for k in range(r - 1, max(-1, r - 6), -1) if drops[k] is None][:2]
+        if len(kept) < 2:
+            continue
+        blurb, title = kept
+        if title == 0 or feats[blurb].n_words > 160 or _is_read_more(feats[blurb]):
+            continue
+        if _card_title(feats[title]) and not _card_title(feats[blurb]):
+            cards[r] = title
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            for r in run:
+                for k in range(cards[r], r + 1):
+                    if drops[k] is None or k == r:
+                        drops[k] = ("teaser-cards", f"teaser card closed by {view.lines[r][:30]!r}")
+
+    prev = -1
+    for r in sorted(cards):
+        start = cards[r]
+        # the next card starts right after the previous label (dropped lines between are allowed)
+        if run and not all(drops[k] is not None for k in range(prev + 1, start)):
+            flush()
+            run = []
+        run.append(r)
+        prev = r
+    flush()
+
+
 def _is_label(f: LineFeatures, text: str) -> bool:
     if f.ends_sentence or f.n_words > 7 or f.n_words == 0:
         return False
     if text[:1] in _MARK_START and _LIST_MARK.match(text):
         return False  # "1. Item" or "• Item" of a list inside an article: content, not a menu
     return f.is_title_case or f.n_words <= 2
+
+
+_DATA_MARKS = frozenset(".,%$€£/-_:")
+
+
+def _is_data_cell(text: str) -> bool:
+    """A cell of a flattened table: a figure with a decimal mark, a unit or a currency
+    ("2.3 GB/s", "0.40%", "$10,000", "run-2018"), not a page number ("2") or a counter
+    ("12 Citations")."""
+    return any(c.isdigit() for c in text) and not _DATA_MARKS.isdisjoint(text)
+
+
+def _is_data_run(view: DocView, labels: list[int]) -> bool:
+    """Half or more of the run's lines are data cells: a flattened table, not a menu."""
+    lines = view.lines
+    return 2 * sum(1 for k in labels if _is_data_cell(lines[k])) >= len(labels)
 
 
 def menu_run(view: DocView, drops: Drops, level: int) -> None:
@@ -139,7 +248,7 @@ def menu_run(view: DocView, drops: Drops, level: int) -> None:
                 j += 1
                 continue
             break
-        if len(labels) >= need:
+        if len(labels) >= need and not _is_data_run(view, labels):
             for k in labels:
                 drops[k] = ("menu-run", f"run of {len(labels)} short title-case lines (menu/teasers)")
         i = max(j, i + 1)
@@ -164,6 +273,7 @@ def _weights(view: DocView, drops: Drops, base: list[float | None] | None = None
     if base is None:
         base = _base_weights(view, drops)
     n = len(view)
+    base = _unwrapped(view, base)
     caption = [d is not None and d[0] in _CAPTION_RULES for d in drops]
     out = []
     for i, w in enumerate(base):
@@ -175,8 +285,63 @@ def _weights(view: DocView, drops: Drops, base: list[float | None] | None = None
     return out
 
 
+#: A page dump is hard-wrapped (paragraphs broken into lines of a fixed width) when at least
+#: this many lines, and this share of its lines, continue a sentence: they open lower case
+#: after a line that does not end one.
+WRAP_MIN = 20
+WRAP_SHARE = 0.2
+
+
+def _unwrapped(view: DocView, base: list[float | None]) -> list[float | None]:
+    """In a hard-wrapped page dump, weigh each paragraph as a whole.
+
+    Every line of a wrapped paragraph is a fragment (a few words, no final punctuation),
+    so each alone weighs like a menu item and the article is taken for furniture. Lines
+    are joined while the previous one does not end a sentence and the next opens lower
+    case or the previous has two words or more; a paragraph that weighs as good prose
+    shares its weight among its lines by length (others keep their own weights). Text
+    that is not hard-wrapped is returned unchanged.
+    """
+    lines, feats = view.lines, view.features
+    n = len(lines)
+    if n < WRAP_MIN:
+        return base
+    # an upper bound first, at C speed: lines that open lower case (split_lines gives no empty line)
+    if sum(map(str.islower, map(itemgetter(0), lines))) < max(WRAP_MIN, WRAP_SHARE * n):
+        return base
+    cont = sum(1 for i in range(1, n) if lines[i][:1].islower() and not feats[i - 1].ends_sentence)
+    if cont < WRAP_MIN or cont < WRAP_SHARE * n:
+        return base
+    use_stops = view.doc_stop_ratio >= 0.05
+    out = list(base)
+    i = 0
+    while i < n:
+        j = i
+        while (j + 1 < n and base[j] is not None and base[j + 1] is not None and not feats[j].ends_sentence
+               and (lines[j + 1][:1].islower() or feats[j].n_words >= 2)):
+            j += 1
+        if j > i:
+            w = _weight(LineFeatures(" ".join(lines[i:j + 1])), use_stops)
+            if w > 0:
+                total = sum(feats[k].n_chars for k in range(i, j + 1))
+                for k in range(i, j + 1):
+                    out[k] = w * feats[k].n_chars / total
+        i = j + 1
+    return out
+
+
+def _title_case_question(f: LineFeatures) -> bool:
+    """English Title Case: two or more function words capitalised after the first word
+    ("Do", "They" in "How Do They Compare?"); German nouns or a capitalised "Du" are not enough."""
+    words = f.text.split()[1:]
+    caps = sum(1 for w in words if w[:1].isupper() and w.lower().strip("?.,:;") in STOPWORDS)
+    return caps >= 2 and f.is_title_case
+
+
 def _weight(f: LineFeatures, use_stops: bool) -> float:
     n_words, ends = f.n_words, f.ends_sentence
+    if ends and n_words <= 12 and f.text.endswith("?") and _title_case_question(f):
+        return -1.0  # a headline that asks ("How Do They Compare?"): a link or subhead
     # the stopword ratio only matters for sentences of 4+ words and long lines: most lines
     # of a page dump (menus, labels) are neither, so their stopwords are never counted
     if (ends and n_words >= 4) or n_words >= 20:
@@ -260,24 +425,51 @@ DUMP_MIN_BAD = 10
 DUMP_BAD_SHARE = 0.35
 GOOD = 2.0
 SECOND = 0.3
+#: A block that starts right under the headline, before the body, is kept from this share.
+LEAD_SECOND = 0.1
 
 
-def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None) -> tuple[int, int]:
-    """Grow the body span over good lines at most ``GAP`` lines away (lead, last paragraphs)."""
-    if echo is not None and echo < s <= echo + 30:
+def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | None,
+            lo: int = -1, hi: int | None = None) -> tuple[int, int]:
+    """Grow the body span over good lines at most ``GAP`` lines away (lead, last paragraphs),
+    never to ``lo`` or ``hi`` (footer barriers) or beyond."""
+    if hi is None:
+        hi = len(weights)
+    if echo is not None and max(echo, lo) < s <= echo + 30:
         s = echo
     changed = True
     while changed:
         changed = False
-        for i in range(s - 1, max(-1, s - 1 - GAP), -1):
+        for i in range(s - 1, max(lo, s - 1 - GAP), -1):
             if i > 0 and weights[i] >= GOOD:
                 s, changed = i, True
                 break
-        for i in range(e + 1, min(len(weights), e + 1 + GAP)):
+        for i in range(e + 1, min(hi, e + 1 + GAP)):
             if weights[i] >= GOOD:
                 e, changed = i, True
                 break
     return s, e
+
+
+# a footer's copyright notice: a year or "all rights reserved" (a bare "© Agency" is a photo credit)
+_FOOTER_COPYRIGHT = re.compile(
+    r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}|all rights reserved|alle rechte vorbehalten|"
+    r"todos los derechos reservados|tous droits réservés|tutti i diritti riservati",
+    re.I,
+)
+#: The weight of a footer barrier: the body span never runs across the page's copyright notice.
+BARRIER = -1000.0
+
+
+def _footer_barriers(view: DocView, drops: Drops) -> list[int]:
+    """The page's copyright notices in its second half (dropped by copyright-line, five words
+    or more, with a year or "all rights reserved"): the article never continues past one."""
+    half = len(view) // 2
+    return [
+        i for i, d in enumerate(drops[half:], half)
+        if d is not None and d[0] == "copyright-line" and view.features[i].n_words >= 5
+        and _FOOTER_COPYRIGHT.search(view.lines[i])
+    ]
 
 
 def main_content(view: DocView, drops: Drops, level: int) -> None:
@@ -291,6 +483,10 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     page title) gets a bonus. Lines outside the span are dropped. Text that does not
     look like a page dump (already-clean article text, trafilatura output) is left
     alone except in aggressive mode.
+
+    Also: hard-wrapped paragraphs are weighed as paragraphs (:func:`_unwrapped`); the
+    page's copyright notice in its second half is a barrier the span never crosses
+    (:func:`_footer_barriers`); an author bio closing the span goes (:func:`_bio_at_end`).
     """
     if view.format == "html" and level < AGGRESSIVE:
         return
@@ -300,6 +496,9 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     if not is_page_dump(view, drops, level, base):
         return
     weights = _weights(view, drops, base)
+    barriers = _footer_barriers(view, drops)
+    for b in barriers:
+        weights[b] = BARRIER
     segs = _segments(weights)
     if not segs:
         return
@@ -311,14 +510,28 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
             return score * 1.5
         return score
 
+    if barriers:
+        # what follows the footer (hidden panels, other stories) is never the article,
+        # unless nothing before it is dense enough to be one
+        before = [seg for seg in segs if seg[2] < barriers[0]]
+        if before and max(seg[0] for seg in before) >= 5.0:
+            segs = before
     best, s, e = max(segs, key=rank)
     if best < 5.0:
         return
-    s, e = _extend(view, weights, s, e, echo)
+    # the footer barriers around the body: nothing beyond them belongs to it
+    lo = max((b for b in barriers if b < s), default=-1)
+    hi = min((b for b in barriers if b > e), default=len(view))
+    s, e = _extend(view, weights, s, e, echo, lo, hi)
     keep = [(s, e)]
     for score, s2, e2 in segs:  # other dense blocks (an article split by a big widget)
-        if score >= SECOND * best and (e2 < s or s2 > e):
-            keep.append(_extend(view, weights, s2, e2, None))
+        # the lead right under the headline, cut off from the body by a widget (a table of
+        # contents, product boxes), needs less: it is where an article starts
+        lead = echo is not None and echo <= s2 <= echo + 30 and e2 < s
+        if lead and score >= LEAD_SECOND * best and lo < s2:
+            keep.append((s2, e2))  # as found: growing it would reach back into the page head
+        elif score >= SECOND * best and (e2 < s or s2 > e) and lo < s2 and e2 < hi:
+            keep.append(_extend(view, weights, s2, e2, None, lo, hi))
     inside = [False] * len(view)
     for a, b in keep:
         for i in range(a, b + 1):
@@ -328,11 +541,34 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     for i in range(1, len(view)):
         if not inside[i] and drops[i] is None:
             drops[i] = ("main-content", "outside the main text block of a page dump")
+    _bio_at_end(view, drops, s, e)
+
+
+def _bio_at_end(view: DocView, drops: Drops, s: int, e: int) -> None:
+    """Drop an author biography that closes the body span (author-bio's test, there).
+
+    In a clean article the bio box is among the last lines (the author-bio line rule);
+    in a page dump the footer follows it, so it is the last kept line of the body span
+    instead. Quoted or reported speech is never taken for a bio.
+    """
+    last = next((i for i in range(e, s, -1) if drops[i] is None), None)
+    if last is None:
+        return
+    f = view.features[last]
+    text = view.lines[last]
+    if (f.n_words <= 80 and _AUTHOR_BIO.match(text) and not _SAID.search(text)
+            and _QUOTES.isdisjoint(text)):
+        drops[last] = ("main-content", "author biography at the end of the main text")
+
+
+_QUOTES = frozenset("\"“”„«»")
 
 
 #: name -> (block rule, minimum mode level), run in this order.
 BLOCK_RULES: dict[str, tuple[BlockRule, int]] = {
     "promo-block": (promo_block, CONSERVATIVE),
     "main-content": (main_content, BALANCED),
+    # after main-content: the cards are dropped, but do not move the body span
+    "teaser-cards": (teaser_cards, BALANCED),
     "menu-run": (menu_run, BALANCED),
 }

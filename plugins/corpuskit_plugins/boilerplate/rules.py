@@ -7,7 +7,8 @@ which a built-in rule runs is in :data:`RULE_LEVELS` (third-party rules always r
 
 Families: photo credits and captions, slideshow residue, promo and related links,
 kicker headlines of other stories, media teasers, widgets and counters, copyright
-lines, byline/date residue, newsletter and cookie prompts, author blurbs.
+lines, byline/date residue, filing fields, newsletter and cookie prompts, disclosures,
+author blurbs, text disguised with look-alike letters.
 """
 
 from __future__ import annotations
@@ -340,7 +341,8 @@ def _caption_like_at(view: DocView, index: int) -> bool:
 
 
 # Words (or single characters) a line must contain for the gated rules to be called.
-_COPYRIGHT_TRIGGERS = ("copyright", "©", "rights", "rechte", "derechos", "droits", "diritti", "may", "c")
+_COPYRIGHT_TRIGGERS = ("copyright", "©", "rights", "rechte", "derechos", "droits", "diritti", "may", "c",
+                       "powered")
 _WIRE_TRIGGERS = (
     "contributing", "reporting", "writing", "editing", "compiled", "edited", "produced", "agencies",
     "additional",
@@ -348,8 +350,9 @@ _WIRE_TRIGGERS = (
 _NEWSLETTER_TRIGGERS = (
     "consent", "unsubscribe", "newsletter", "newsletters", "inbox", "inboxes", "subscribe", "subscribed",
     "subscriber", "subscribers", "subscribing", "subscription", "subscriptions", "sign", "signing",
-    "register", "registration", "email", "e-mail", "mail", "push", "app", "abonnieren", "abonnez-vous",
-    "suscríbete", "inscrivez-vous", "journalism", "unlimited", "become", "phone",
+    "register", "registration", "email", "e-mail", "mail", "push", "app", "apps", "download", "abonnieren",
+    "abonnez-vous", "suscríbete", "inscrivez-vous", "journalism", "unlimited", "become", "phone",
+    "submitting",
 )
 _COOKIE_TRIGGERS = (
     "cookie", "cookies", "privacy", "datenschutz", "datenschutzerklärung", "personal", "storage",
@@ -362,7 +365,7 @@ _COMMENTS_TRIGGERS = (
 _DISCLOSURE_TRIGGERS = (
     "n'engagent", "engagent", "views", "compensation", "commission", "disclosure", "disclosures", "affiliate",
     "contains",
-    "contain", "recaptcha", "disclaimer", "advertising", "advertiser",
+    "contain", "recaptcha", "disclaimer", "advertising", "advertiser", "responsible",
 )
 _MEDIA_TRIGGERS = (
     "on", "report", "reports", "explains", "discusses", "talks", "looks", "examines", "speaks", "has",
@@ -631,6 +634,54 @@ def caption_near_credit(line: Line) -> str | None:
 
 
 # ---------------------------------------------------------------------------------
+# obfuscated text
+
+# Cyrillic and Greek letters that look like Latin ones ("а" for "a", "ѕ" for "s", "ο" for "o")
+_LOOKALIKES = "аеорсухіѕјԁһӏԛԝАВЕКМНОРСТХІЅЈοαρτνκΑΒΕΗΙΚΜΝΟΡΤΧΥΖ"
+_LOOKALIKE = re.compile(f"[{_LOOKALIKES}]").search
+_LOOKALIKE_SET = frozenset(_LOOKALIKES)
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _disguised(word: str) -> bool:
+    """A Latin word with look-alike letters in it, and no other letter of their script
+    ("Аdvеrtіѕе"; not "IT-компании", whose Cyrillic letters are not all look-alikes)."""
+    if _LATIN.isdisjoint(word):
+        return False
+    foreign = {c for c in word if not c.isascii() and c.isalpha()}
+    return bool(foreign) and foreign <= _LOOKALIKE_SET
+
+
+# the UTF-8 lead bytes of Greek and Cyrillic (U+0380-U+053F): a document without any of
+# them has no look-alike letter (byte searches are several times faster than a regex)
+_GREEK_CYRILLIC_LEADS = (b"\xce", b"\xcf", b"\xd0", b"\xd1", b"\xd2", b"\xd3", b"\xd4")
+
+
+def _lookalike_lines(view: DocView) -> list[int]:
+    """obfuscated-text fires only on lines with a look-alike letter (a byte search of the
+    document first: most documents hold no Greek or Cyrillic letter at all)."""
+    raw = "\n".join(view.lines).encode("utf-8", "surrogatepass")
+    if not any(lead in raw for lead in _GREEK_CYRILLIC_LEADS):
+        return []
+    return [i for i, t in enumerate(view.lines) if not t.isascii() and _LOOKALIKE(t)]
+
+
+@only_at(_lookalike_lines)
+@max_chars(700)
+def obfuscated_text(line: Line) -> str | None:
+    """Latin words spelt with Cyrillic or Greek look-alike letters ("Аdvеrtіѕе wіth uѕ"): a
+    trick of advertisements and spam to get past filters, never article prose (Cyrillic or
+    Greek text keeps its words in one script)."""
+    words = line.text.split()
+    if len(words) < 4 or len(line.text) > 700:
+        return None
+    mixed = sum(1 for w in words if _disguised(w))
+    if mixed >= 3 and mixed >= 0.2 * len(words):
+        return "words spelt with look-alike letters of another script"
+    return None
+
+
+# ---------------------------------------------------------------------------------
 # slideshow and image residue
 
 _SLIDESHOW_ANY = re.compile(
@@ -681,6 +732,7 @@ _PROMO_PREFIX = re.compile(
     r"read more|read also|also read|read|see also|also see|more|also|recommended|click here|"
     r"don'?t miss|must read|trending|editor'?s picks?|top story|sponsored|advertisement|quiz|"
     r"transcript(?: of)?|related topics|next story|previous story|up next|next up|"
+    r"(?:next|previous|prev)(?: (?:post|article|entry|page))?|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weiterlesen|"
     r"lire aussi|à lire aussi|voir aussi|lire la suite|lee también|leer más|te puede interesar|"
     r"ver también|vea también|mira también|filed under|posted in|tags|tagged|categories|category|"
@@ -875,6 +927,11 @@ _DOMAIN_ONLY = re.compile(
 )
 
 
+# a contact address alone on its line ("tips@example.com", "Email: desk@example.org"); the
+# gate's ".tld" ending admits it
+_EMAIL_ONLY = re.compile(r"^(?:e-?mail\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.I)
+
+
 @gated(GATE_WIDGET)
 @max_chars(80)
 def widget_residue(line: Line) -> str | None:
@@ -890,6 +947,8 @@ def widget_residue(line: Line) -> str | None:
         return "share buttons"
     if _DOMAIN_ONLY.match(text):
         return "site name"
+    if "@" in text and _EMAIL_ONLY.match(text):
+        return "contact address"
     if ("/" in text or "›" in text or ">" in text or "·" in text) and _is_separated_list(text):
         return "breadcrumb/tag list"
     return None
@@ -923,7 +982,9 @@ _COPYRIGHT = re.compile(
 
 
 _COPYRIGHT_KEYS = ("copyright", "©", "(c)", "rights reserved", "rechte", "derechos", "droits", "diritti",
-                   "may not be")
+                   "may not be", "powered by")
+# the footer's credit to the site's software: "Proudly powered by WordPress", "Powered by X VIP"
+_POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+[^.!?,;:]{2,50}\.?$", re.I)
 
 
 @max_chars(350, triggers=_COPYRIGHT_TRIGGERS)
@@ -934,6 +995,8 @@ def copyright_line(line: Line) -> str | None:
         return None
     if _COPYRIGHT.search(line.text):
         return "copyright notice"
+    if f.n_chars <= 70 and _POWERED_BY.match(line.text):
+        return "site software credit"
     return None
 
 
@@ -985,6 +1048,22 @@ def byline_residue(line: Line) -> str | None:
     return None
 
 
+# "... removed from the water on Sunday. By JANE ROE AND JOHN DOE": the lead picture's caption
+# (or the standfirst) with the byline glued to its end
+_GLUED_BYLINE = re.compile(r"[.!?”\"]\s+By\s+[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’&-]*){1,5}$")
+
+
+@max_chars(400, triggers=("by",), first=2)
+def glued_byline(line: Line) -> str | None:
+    """A caption or standfirst at the top with an upper-case byline glued to its end."""
+    text = line.text
+    if line.index > 2 or len(text) > 400 or " By " not in text:
+        return None
+    if features_of(line).n_words >= 8 and _GLUED_BYLINE.search(text):
+        return "caption/standfirst with its byline"
+    return None
+
+
 _WIRE_CREDIT = re.compile(
     r"^(?:contributing|additional reporting|reporting|writing|editing|compiled|edited|produced)"
     r"(?: by)?\s*:\s*\S|^(?:[\w’' .-]{2,40} and |staff and |with )?agencies\.?$|"
@@ -1007,7 +1086,8 @@ _NEWSLETTER = re.compile(
     r"\b(?:sign up|subscribe|register|signing up|subscribing)\b.{0,60}\b(?:newsletters?|updates|alerts|"
     r"briefings?|emails?|inbox|digest)\b|"
     r"\b(?:get|receive) (?:our|the) .{0,40}newsletter|enter your e-?mail|your e-?mail address|"
-    r"by (?:signing up|subscribing|clicking)|newsletter abonnieren|jetzt abonnieren|"
+    r"by (?:signing up|subscribing|clicking|submitting your (?:e-?mail|information|details))|"
+    r"newsletter abonnieren|jetzt abonnieren|"
     r"suscríbete|abonnez-vous|inscrivez-vous|"
     r"\b(?:already a subscriber|subscribe (?:now|today)|become a (?:member|subscriber)|"
     r"support (?:our|independent) journalism|unlimited (?:digital )?access)\b|"
@@ -1019,7 +1099,7 @@ _NEWSLETTER = re.compile(
 )
 
 
-_NEWSLETTER_KEYS = ("consent",
+_NEWSLETTER_KEYS = ("consent", "submitting your",
     "newsletter", "inbox", "subscri", "sign up", "signing up", "register", "mail", "push notif", " app",
     "abonn", "suscr", "inscri", "journalism", "unlimited", "become a",
 )
@@ -1127,7 +1207,10 @@ _DISCLOSURE = re.compile(
     r"\badvertis(?:ing|er) disclos|\baffiliate (?:links?|commission)|"
     r"\bthis (?:post|article|page) (?:contains|may contain) (?:references|affiliate|links)|"
     r"\bprotected by recaptcha\b|\bdisclaimer\s*(?:\(|:)|\badvertising disclaimer\b|"
-    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)",
+    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)|"
+    # a site's disclaimer about what others publish on it (not a person disowning a remark)
+    r"\b(?:is|are) not responsible for (?:the )?(?:opinions|views|content|comments|statements)\b[^.!?]{0,60}"
+    r"\b(?:contributors|readers|users|commenters|third[- ]part(?:y|ies)|external (?:sites|websites|links))\b",
     re.I,
 )
 
@@ -1147,7 +1230,9 @@ def comments_policy(line: Line) -> str | None:
     return None
 
 
-_DISCLOSURE_KEYS = ("engagent", "views expressed",
+# a paragraph that says what it is: "Disclaimer: …", "Disclosure (affiliate links): …"
+_DISCLAIMER_HEAD = re.compile(r"^(?:disclaimer|disclosure)s?\s*(?::|\([^)]{0,80}\)\s*:)")
+_DISCLOSURE_KEYS = ("engagent", "views expressed", "not responsible",
     "compensation", "commission", "disclos", "affiliate", "contains", "may contain", "recaptcha",
     "disclaimer",
 )
@@ -1157,6 +1242,8 @@ _DISCLOSURE_KEYS = ("engagent", "views expressed",
 def disclosure(line: Line) -> str | None:
     """Affiliate/advertising disclosures: "We may receive compensation when you click …"."""
     f = features_of(line)
+    if f.low.startswith(("disclaimer", "disclosure")) and _DISCLAIMER_HEAD.match(f.low):
+        return "advertising/affiliate disclosure"  # a labelled disclaimer, however long
     if f.n_words > 70 or not any(k in f.low for k in _DISCLOSURE_KEYS):
         return None
     if _DISCLOSURE.search(line.text):
@@ -1165,7 +1252,8 @@ def disclosure(line: Line) -> str | None:
 
 
 _AUTHOR_BIO = re.compile(
-    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?:founder|co-founder|"
+    # the role in any case: bios often capitalise it ("is the Founder and Editor of ...")
+    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?i:founder|co-founder|"
     r"writer|reporter|"
     r"journalist|editor|correspondent|columnist|contributor|author|consultant|freelancer?|blogger|"
     r"expert|analyst|producer)\b"
@@ -1186,6 +1274,30 @@ def author_bio(line: Line) -> str | None:
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+# "Date : 04/21/2022 Category : Press Releases", "Posted: May 3 | Tags: storms, floods": the
+# article's filing fields on one line (a date, author or source field, then a category or
+# tag list)
+_META_FIELDS = re.compile(
+    r"^(?:news date|date|posted(?: on)?|published(?: on)?|updated|author|by|source|section|datum|fecha)"
+    r"\s?:\s?[^:]{1,40}?\s(?:[|•·]\s)?"
+    r"(?:category|categories|tags|tagged|topics|filed under|rubrik|kategorie|categoría|catégorie)"
+    r"\s?:\s?[^:]{1,60}$",
+    re.I,
+)
+_META_TRIGGERS = ("category", "categories", "tags", "tagged", "topics", "filed", "rubrik", "kategorie",
+                  "categoría", "catégorie")
+
+
+@max_chars(120, triggers=_META_TRIGGERS)
+def meta_fields(line: Line) -> str | None:
+    """Filing fields on one line: "Date : 04/21/2022 Category : Press Releases"."""
+    if len(line.text) > 120:
+        return None
+    if _META_FIELDS.match(line.text):
+        return "date/category fields"
+    return None
 
 
 @max_chars(60, first=2)
@@ -1274,6 +1386,7 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "widget-residue": (widget_residue, CONSERVATIVE),
     "copyright-line": (copyright_line, CONSERVATIVE),
     "byline-residue": (byline_residue, CONSERVATIVE),
+    "glued-byline": (glued_byline, BALANCED),
     "wire-credit": (wire_credit, CONSERVATIVE),
     "newsletter-prompt": (newsletter_prompt, CONSERVATIVE),
     "cookie-notice": (cookie_notice, CONSERVATIVE),
@@ -1281,6 +1394,8 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "comments-policy": (comments_policy, CONSERVATIVE),
     "disclosure": (disclosure, CONSERVATIVE),
     "menu-line": (menu_line, CONSERVATIVE),
+    "meta-fields": (meta_fields, CONSERVATIVE),
+    "obfuscated-text": (obfuscated_text, CONSERVATIVE),
     "caption-near-credit": (caption_near_credit, BALANCED),
     "credit-name": (credit_name, BALANCED),
     "caption-fragment": (caption_fragment, BALANCED),
