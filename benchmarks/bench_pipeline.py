@@ -19,7 +19,10 @@ Rows (first size):
 
 * **read+write**: readers and writers only (``CORPUSKIT_DISABLE_PLUGIN_AUTOLOAD=1
   CORPUSKIT_PLUGINS=readers,writers``): the I/O baseline every ratio refers to.
-* **all stages**: the default pipeline, ``--workers 1`` and ``--workers 2``.
+* **all stages**: the default pipeline, ``--workers 1`` and ``--workers 2``; then two
+  independent ``--workers 1`` runs side by side, the machine's own ceiling for two
+  processes (a virtual machine's two cores may be hyperthreads of one, or shared), which
+  the 1 → 2 workers ratio is compared with.
 * **STAGE alone**: ``--stage STAGE``, one worker; "stage docs/s" subtracts the baseline time.
 * **ray engine**: :func:`corpuskit.ray_engine.run_clean_ray` on a local Ray with 2 CPUs
   (time with and without starting Ray); its output is compared with the 1-worker run.
@@ -154,6 +157,22 @@ def _measure_once(cmd: list[str], env: dict[str, str] | None = None) -> dict[str
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     return {"seconds": seconds, "peak_mb": peak[0], "stdout": out.decode()}
+
+
+def measure_side_by_side(cmds: list[list[str]]) -> float:
+    """Wall seconds until every one of ``cmds``, started together, has finished (fastest of
+    ``REPEAT`` tries): N independent single-process runs show what N cores of this machine
+    give when nothing is shared (a virtual machine's cores may be hyperthreads or busy)."""
+    best = float("inf")
+    for _ in range(max(1, REPEAT)):
+        start = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for cmd in cmds]
+        for cmd, proc in zip(cmds, procs, strict=True):
+            _out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def clean_cmd(src: Path, out: Path, workers: int, stage: str | None = None,
@@ -331,6 +350,7 @@ def main(argv: list[str] | None = None) -> None:
         runs["read+write"] = measure(clean_cmd(src, out / "io.jsonl", 1), DISABLE_AUTOLOAD) | {"w": 1}
         runs["all stages"] = measure(clean_cmd(src, out / "all-1.jsonl", 1)) | {"w": 1}
         runs[f"all stages, {w} workers"] = measure(clean_cmd(src, out / f"all-{w}.jsonl", w)) | {"w": w}
+        side = measure_side_by_side([clean_cmd(src, out / f"side-{k}.jsonl", 1) for k in range(w)])
         for stage in STAGES:
             runs[f"{stage} alone"] = measure(clean_cmd(src, out / f"{stage}.jsonl", 1, stage)) | {"w": 1}
         same_w = digest(out / "all-1.jsonl") == digest(out / f"all-{w}.jsonl")
@@ -375,7 +395,11 @@ def main(argv: list[str] | None = None) -> None:
         print(table(["run", "workers", "seconds", "docs/s", "docs/s/core", "stage docs/s", "x read+write",
                      "peak MB"], rows))
         one, many = runs["all stages"]["seconds"], runs[f"all stages, {w} workers"]["seconds"]
+        ceiling = w * one / side
         print(f"\nscaling 1 -> {w} workers (all stages): {one / many:.2f}x; outputs identical: {same_w}")
+        print(f"{w} independent 1-worker runs side by side: {side:.2f} s for {w}x the documents, "
+              f"{ceiling:.2f}x the throughput of one (this machine's ceiling for {w} processes); "
+              f"{w} workers reach {one / many / ceiling:.0%} of it")
         for note in (ray_note, dt_note):
             if note:
                 print(note)
