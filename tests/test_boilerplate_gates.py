@@ -62,7 +62,10 @@ Last updated: 03/03/2024 10:15 EST
 1.2K shares
 · 3 votes comments
 Opinion / 2 days ago
-www.harbour-news.co.uk"""
+www.harbour-news.co.uk
+Date:03/14/2024 Category:Local Government
+Disclaimers: the views of contributors are their own.
+Proudly powered by Harbourpress"""
 
 
 def _variants(line: str) -> list[str]:
@@ -97,6 +100,32 @@ def test_gated_rules_fire_only_where_the_engine_runs_them() -> None:
                 assert not bit or line_gates(f) & bit, (name, view.lines[i])
                 assert allowed is None or i in allowed, (name, view.lines[i])
     assert fired > 50  # the check is not vacuous
+
+
+def test_rules_fire_only_within_their_declared_length_position_and_triggers() -> None:
+    # what Cleaner checks before calling a rule (max_chars, first/last, triggers unless the
+    # line is at most `short` characters): a rule that fires outside them is never called there
+    big = 1 << 62
+    fired = 0
+    for lines in _documents():
+        view = DocView(lines, {"title": lines[0]})
+        n = len(view)
+        for name, (rule, _level) in BUILTIN_RULES.items():
+            max_chars = getattr(rule, "max_chars", big)
+            first, last = getattr(rule, "first", big), getattr(rule, "last", big)
+            triggers = tuple(getattr(rule, "triggers", ()))
+            short = getattr(rule, "short", 0)
+            words = {t for t in triggers if t.replace("-", "").isalnum()}
+            chars = [t for t in triggers if t not in words]
+            for i, f in enumerate(view.features):
+                if not rule(view.line(i)):
+                    continue
+                fired += 1
+                where = (name, view.lines[i])
+                assert f.n_chars <= max_chars and i <= first and n - i <= last, where
+                assert (not triggers or f.n_chars <= short or words & f.tokens
+                        or any(c in f.low for c in chars)), where
+    assert fired > 100
 
 
 def test_unscanned_long_lines_are_beyond_the_scanned_rules() -> None:

@@ -24,7 +24,17 @@ from itertools import compress, count, islice
 from operator import itemgetter
 
 from .features import STOPWORDS, DocView, LineFeatures
-from .rules import _AUTHOR_BIO, _LIST_MARK, _MARK_START, _SAID, AGGRESSIVE, BALANCED, CONSERVATIVE, _label_key
+from .rules import (
+    _HAS_DIGIT,
+    _LIST_MARK,
+    _MARK_START,
+    AGGRESSIVE,
+    BALANCED,
+    CONSERVATIVE,
+    RIGHTS_RESERVED,
+    _label_key,
+    is_author_bio,
+)
 
 Drops = list["tuple[str, str] | None"]
 BlockRule = Callable[[DocView, Drops, int], None]
@@ -75,15 +85,26 @@ def _header_on_site(text: str) -> bool:
     return False
 
 
-def is_promo_header(text: str, feat: LineFeatures) -> bool:
-    """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular")."""
+#: What :func:`_header_kind` tells: not a promo header, a header, a header naming a site.
+NOT_HEADER, HEADER, HEADER_ON_SITE = 0, 1, 2
+
+
+def _header_kind(text: str, feat: LineFeatures) -> int:
     if feat.n_words > 8 or (feat.ends_sentence and not text.endswith(":")):
-        return False
+        return NOT_HEADER
     key = feat.label_key if feat.text is text else _label_key(text)
     if key in _PROMO_HEADERS or key.startswith(_HEADER_PREFIXES):
-        return True
+        return HEADER
     head, space, _rest = key.partition(" ")
-    return bool(space) and head in _HEADER_FIRST and _header_on_site(text)
+    if space and head in _HEADER_FIRST and _header_on_site(text):
+        return HEADER_ON_SITE
+    return NOT_HEADER
+
+
+def is_promo_header(text: str, feat: LineFeatures) -> bool:
+    """Whether ``text`` opens a teaser list ("Featured on X", "Related", "Most popular",
+    "Most read on The Herald")."""
+    return _header_kind(text, feat) != NOT_HEADER
 
 
 _CONNECTIVES = ("however", "but ", "and ", "yet ", "meanwhile", "still,", "sin embargo", "pero ", "además",
@@ -110,12 +131,10 @@ def promo_block(view: DocView, drops: Drops, level: int) -> None:
     feats = view.features
     i = 0
     while i < n:
-        f = feats[i]
-        if i == 0 or not is_promo_header(view.lines[i], f):
+        kind = _header_kind(view.lines[i], feats[i]) if i else NOT_HEADER
+        if kind == NOT_HEADER:
             i += 1
             continue
-        if drops[i] is None:
-            drops[i] = ("promo-block", "promo header")
         j = i + 1
         candidates: list[int] = []
         while j < n:
@@ -127,6 +146,15 @@ def promo_block(view: DocView, drops: Drops, level: int) -> None:
                 break
             candidates.append(j)
             j += 1
+        if (kind == HEADER_ON_SITE and sum(1 for k in candidates[:2] if not feats[k].ends_sentence) < 2
+                and (candidates or j < n)):
+            # "Trending on Capitol Hill" may be the article's own subhead: a header that names
+            # a place needs two headlines under it to open a teaser list (or nothing at all:
+            # the document's last line)
+            i += 1
+            continue
+        if drops[i] is None:
+            drops[i] = ("promo-block", "promo header")
         to_end = j >= n
         if to_end and (level >= BALANCED or len(candidates) <= 12):
             for k in candidates:
@@ -216,7 +244,7 @@ def _is_data_cell(text: str) -> bool:
     """A cell of a flattened table: a figure with a decimal mark, a unit or a currency
     ("2.3 GB/s", "0.40%", "$10,000", "run-2018"), not a page number ("2") or a counter
     ("12 Citations")."""
-    return any(c.isdigit() for c in text) and not _DATA_MARKS.isdisjoint(text)
+    return not _DATA_MARKS.isdisjoint(text) and _HAS_DIGIT(text) is not None
 
 
 def _is_data_run(view: DocView, labels: list[int]) -> bool:
@@ -229,7 +257,8 @@ def menu_run(view: DocView, drops: Drops, level: int) -> None:
     """Drop runs of short title-case lines without sentence punctuation (menus, teaser titles).
 
     A run may include lines other rules already dropped; it needs at least four such
-    labels in balanced mode (three in aggressive). The first line is left alone.
+    labels in balanced mode (three in aggressive). The first line is left alone, and so
+    is a run that is half data cells (:func:`_is_data_run`: a flattened table).
     """
     need = 3 if level >= AGGRESSIVE else 4
     n = len(view)
@@ -333,9 +362,10 @@ def _unwrapped(view: DocView, base: list[float | None]) -> list[float | None]:
 def _title_case_question(f: LineFeatures) -> bool:
     """English Title Case: two or more function words capitalised after the first word
     ("Do", "They" in "How Do They Compare?"); German nouns or a capitalised "Du" are not enough."""
+    if not f.is_title_case:  # memoised on the features
+        return False
     words = f.text.split()[1:]
-    caps = sum(1 for w in words if w[:1].isupper() and w.lower().strip("?.,:;") in STOPWORDS)
-    return caps >= 2 and f.is_title_case
+    return sum(1 for w in words if w[:1].isupper() and w.lower().strip("?.,:;") in STOPWORDS) >= 2
 
 
 def _weight(f: LineFeatures, use_stops: bool) -> float:
@@ -435,7 +465,7 @@ def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | Non
     never to ``lo`` or ``hi`` (footer barriers) or beyond."""
     if hi is None:
         hi = len(weights)
-    if echo is not None and max(echo, lo) < s <= echo + 30:
+    if echo is not None and lo < echo < s <= echo + 30:  # the headline, if no barrier is between
         s = echo
     changed = True
     while changed:
@@ -452,24 +482,31 @@ def _extend(view: DocView, weights: list[float], s: int, e: int, echo: int | Non
 
 
 # a footer's copyright notice: a year or "all rights reserved" (a bare "© Agency" is a photo credit)
-_FOOTER_COPYRIGHT = re.compile(
-    r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}|all rights reserved|alle rechte vorbehalten|"
-    r"todos los derechos reservados|tous droits réservés|tutti i diritti riservati",
-    re.I,
-)
+_FOOTER_COPYRIGHT = re.compile(r"(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}|" + RIGHTS_RESERVED, re.I)
 #: The weight of a footer barrier: the body span never runs across the page's copyright notice.
 BARRIER = -1000.0
 
 
-def _footer_barriers(view: DocView, drops: Drops) -> list[int]:
+def _footer_barriers(view: DocView, drops: Drops, weights: list[float]) -> list[int]:
     """The page's copyright notices in its second half (dropped by copyright-line, five words
-    or more, with a year or "all rights reserved"): the article never continues past one."""
+    or more, with a year or "all rights reserved"): the article never continues past one.
+
+    A notice with sentences on both sides (the nearest lines not dropped before it and
+    after it weigh more than nothing) is inside the article (a picture's copyright), not
+    the page's footer, which menus and contact lines surround.
+    """
     half = len(view) // 2
     return [
         i for i, d in enumerate(drops[half:], half)
         if d is not None and d[0] == "copyright-line" and view.features[i].n_words >= 5
-        and _FOOTER_COPYRIGHT.search(view.lines[i])
+        and _FOOTER_COPYRIGHT.search(view.lines[i]) and not _between_prose(weights, drops, i)
     ]
+
+
+def _between_prose(weights: list[float], drops: Drops, i: int) -> bool:
+    before = next((weights[k] for k in range(i - 1, -1, -1) if drops[k] is None), None)
+    after = next((weights[k] for k in range(i + 1, len(weights)) if drops[k] is None), None)
+    return before is not None and after is not None and before > 0 and after > 0
 
 
 def main_content(view: DocView, drops: Drops, level: int) -> None:
@@ -496,7 +533,7 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
     if not is_page_dump(view, drops, level, base):
         return
     weights = _weights(view, drops, base)
-    barriers = _footer_barriers(view, drops)
+    barriers = _footer_barriers(view, drops, weights)
     for b in barriers:
         weights[b] = BARRIER
     segs = _segments(weights)
@@ -545,23 +582,16 @@ def main_content(view: DocView, drops: Drops, level: int) -> None:
 
 
 def _bio_at_end(view: DocView, drops: Drops, s: int, e: int) -> None:
-    """Drop an author biography that closes the body span (author-bio's test, there).
+    """Drop an author biography that closes the body span (:func:`.rules.is_author_bio`,
+    the author-bio line rule's test).
 
     In a clean article the bio box is among the last lines (the author-bio line rule);
     in a page dump the footer follows it, so it is the last kept line of the body span
-    instead. Quoted or reported speech is never taken for a bio.
+    instead.
     """
     last = next((i for i in range(e, s, -1) if drops[i] is None), None)
-    if last is None:
-        return
-    f = view.features[last]
-    text = view.lines[last]
-    if (f.n_words <= 80 and _AUTHOR_BIO.match(text) and not _SAID.search(text)
-            and _QUOTES.isdisjoint(text)):
+    if last is not None and is_author_bio(view.lines, last):
         drops[last] = ("main-content", "author biography at the end of the main text")
-
-
-_QUOTES = frozenset("\"“”„«»")
 
 
 #: name -> (block rule, minimum mode level), run in this order.

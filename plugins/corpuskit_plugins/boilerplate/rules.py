@@ -14,7 +14,8 @@ author blurbs, text disguised with look-alike letters.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 from corpuskit import Line
 
@@ -365,7 +366,7 @@ _COMMENTS_TRIGGERS = (
 _DISCLOSURE_TRIGGERS = (
     "n'engagent", "engagent", "views", "compensation", "commission", "disclosure", "disclosures", "affiliate",
     "contains",
-    "contain", "recaptcha", "disclaimer", "advertising", "advertiser", "responsible",
+    "contain", "recaptcha", "disclaimer", "disclaimers", "advertising", "advertiser", "responsible",
 )
 _MEDIA_TRIGGERS = (
     "on", "report", "reports", "explains", "discusses", "talks", "looks", "examines", "speaks", "has",
@@ -641,6 +642,7 @@ _LOOKALIKES = "аеорсухіѕјԁһӏԛԝАВЕКМНОРСТХІЅЈοαρ�
 _LOOKALIKE = re.compile(f"[{_LOOKALIKES}]").search
 _LOOKALIKE_SET = frozenset(_LOOKALIKES)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LETTER = re.compile("[A-Za-z]").search
 
 
 def _disguised(word: str) -> bool:
@@ -658,12 +660,18 @@ _GREEK_CYRILLIC_LEADS = (b"\xce", b"\xcf", b"\xd0", b"\xd1", b"\xd2", b"\xd3", b
 
 
 def _lookalike_lines(view: DocView) -> list[int]:
-    """obfuscated-text fires only on lines with a look-alike letter (a byte search of the
-    document first: most documents hold no Greek or Cyrillic letter at all)."""
-    raw = "\n".join(view.lines).encode("utf-8", "surrogatepass")
+    """obfuscated-text fires only on lines with a look-alike letter and a Latin one (an
+    ASCII document has neither: ``isascii`` is O(1); then a byte search, as most documents
+    hold no Greek or Cyrillic letter at all)."""
+    joined = "\n".join(view.lines)
+    if joined.isascii():
+        return []
+    raw = joined.encode("utf-8", "surrogatepass")
     if not any(lead in raw for lead in _GREEK_CYRILLIC_LEADS):
         return []
-    return [i for i, t in enumerate(view.lines) if not t.isascii() and _LOOKALIKE(t)]
+    # (a Cyrillic or Greek text has look-alikes on nearly every line, but few Latin letters)
+    return [i for i, t in enumerate(view.lines)
+            if len(t) <= 700 and not t.isascii() and _LOOKALIKE(t) and _ASCII_LETTER(t)]
 
 
 @only_at(_lookalike_lines)
@@ -732,7 +740,7 @@ _PROMO_PREFIX = re.compile(
     r"read more|read also|also read|read|see also|also see|more|also|recommended|click here|"
     r"don'?t miss|must read|trending|editor'?s picks?|top story|sponsored|advertisement|quiz|"
     r"transcript(?: of)?|related topics|next story|previous story|up next|next up|"
-    r"(?:next|previous|prev)(?: (?:post|article|entry|page))?|"
+    r"(?:next|previous|prev) (?:post|article|entry|page)|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|weiterlesen|"
     r"lire aussi|à lire aussi|voir aussi|lire la suite|lee también|leer más|te puede interesar|"
     r"ver también|vea también|mira también|filed under|posted in|tags|tagged|categories|category|"
@@ -740,6 +748,9 @@ _PROMO_PREFIX = re.compile(
     r"\s*(?::|»|›|>>|\|)\s*\S",
     re.I,
 )
+# a blog's post navigation without the noun ("Next: Seeking Solitude", "Previous: How we ..."):
+# the linked title opens with a capital ("Next: add the flour" is a recipe step)
+_POST_NAV = re.compile(r"^(?i:next|previous|prev)\s*(?::|»|›|>>|\|)\s*[A-Z0-9\"“‘'«]")
 _PROMO_ARROW = re.compile(
     r"^(?:read|see|watch|listen|more|continue|weiterlesen|lire|leer)\b.{0,60}(?:»|›|→|>>|>)$", re.I
 )
@@ -814,6 +825,10 @@ def promo_link(line: Line) -> str | None:
         return None
     if _PROMO_PREFIX.match(core) or _PROMO_ARROW.match(core):
         return "promo/related link"
+    if _POST_NAV.match(core):
+        f = features_of(line)
+        if not (f.ends_sentence and f.n_words > 10):  # a long sentence is the article's
+            return "post navigation"
     if len(core) <= 80 and _FILED_UNDER.match(core) and not features_of(line).ends_sentence:
         return "category/tag link"
     if _CAPS_KICKER.match(core) and features_of(line).n_words <= 25:
@@ -973,9 +988,11 @@ def _is_separated_list(text: str) -> bool:
     )
 
 
+#: "All rights reserved" in the languages the rules know (a regex alternation).
+RIGHTS_RESERVED = (r"all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"
+                   r"tous droits réservés|tutti i diritti riservati")
 _COPYRIGHT = re.compile(
-    r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}|by\b)|^©|all rights reserved|alle rechte vorbehalten|"
-    r"todos los derechos reservados|tous droits réservés|tutti i diritti riservati|"
+    r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}|by\b)|^©|" + RIGHTS_RESERVED + "|"
     r"may not be (?:published|reproduced|copied|republished)(?:,)? (?:broadcast|or)",
     re.I,
 )
@@ -984,7 +1001,8 @@ _COPYRIGHT = re.compile(
 _COPYRIGHT_KEYS = ("copyright", "©", "(c)", "rights reserved", "rechte", "derechos", "droits", "diritti",
                    "may not be", "powered by")
 # the footer's credit to the site's software: "Proudly powered by WordPress", "Powered by X VIP"
-_POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+[^.!?,;:]{2,50}\.?$", re.I)
+# (the software's name opens with a capital: "Powered by the sun" is a subhead)
+_POWERED_BY = re.compile(r"^(?i:proudly )?(?i:powered by)\s+[A-Z0-9][^.!?,;:]{1,49}\.?$")
 
 
 @max_chars(350, triggers=_COPYRIGHT_TRIGGERS)
@@ -1045,22 +1063,6 @@ def byline_residue(line: Line) -> str | None:
             return "byline"
     if _TIMESTAMP.match(text):
         return "date/time stamp"
-    return None
-
-
-# "... removed from the water on Sunday. By JANE ROE AND JOHN DOE": the lead picture's caption
-# (or the standfirst) with the byline glued to its end
-_GLUED_BYLINE = re.compile(r"[.!?”\"]\s+By\s+[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’&-]*){1,5}$")
-
-
-@max_chars(400, triggers=("by",), first=2)
-def glued_byline(line: Line) -> str | None:
-    """A caption or standfirst at the top with an upper-case byline glued to its end."""
-    text = line.text
-    if line.index > 2 or len(text) > 400 or " By " not in text:
-        return None
-    if features_of(line).n_words >= 8 and _GLUED_BYLINE.search(text):
-        return "caption/standfirst with its byline"
     return None
 
 
@@ -1207,9 +1209,15 @@ _DISCLOSURE = re.compile(
     r"\badvertis(?:ing|er) disclos|\baffiliate (?:links?|commission)|"
     r"\bthis (?:post|article|page) (?:contains|may contain) (?:references|affiliate|links)|"
     r"\bprotected by recaptcha\b|\bdisclaimer\s*(?:\(|:)|\badvertising disclaimer\b|"
-    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)|"
-    # a site's disclaimer about what others publish on it (not a person disowning a remark)
-    r"\b(?:is|are) not responsible for (?:the )?(?:opinions|views|content|comments|statements)\b[^.!?]{0,60}"
+    r"\bn'engagent que leurs auteurs\b|\bviews expressed (?:here |in this \w+ )?are (?:those of|the author)",
+    re.I,
+)
+# a site's disclaimer about what others publish on it: its name (a few words) opens the
+# sentence ("X is not responsible for the opinions ... of contributors"), unlike reported
+# speech ("Facebook has long argued that it is not responsible for content posted by users")
+_NOT_RESPONSIBLE = re.compile(
+    r"(?:^|[.!?]\s+)(?:[\w.&'’-]+\s+){1,4}(?:is|are) not responsible for (?:the )?"
+    r"(?:opinions|views|content|comments|statements)\b[^.!?]{0,60}"
     r"\b(?:contributors|readers|users|commenters|third[- ]part(?:y|ies)|external (?:sites|websites|links))\b",
     re.I,
 )
@@ -1243,21 +1251,41 @@ def disclosure(line: Line) -> str | None:
     """Affiliate/advertising disclosures: "We may receive compensation when you click …"."""
     f = features_of(line)
     if f.low.startswith(("disclaimer", "disclosure")) and _DISCLAIMER_HEAD.match(f.low):
-        return "advertising/affiliate disclosure"  # a labelled disclaimer, however long
+        return "advertising/affiliate disclosure"  # a labelled disclaimer, up to max_chars
     if f.n_words > 70 or not any(k in f.low for k in _DISCLOSURE_KEYS):
         return None
     if _DISCLOSURE.search(line.text):
         return "advertising/affiliate disclosure"
+    if "not responsible" in f.low and not _SAID.search(f.low) and _NOT_RESPONSIBLE.search(line.text):
+        return "disclaimer of others' content"
     return None
 
 
 _AUTHOR_BIO = re.compile(
     # the role in any case: bios often capitalise it ("is the Founder and Editor of ...")
-    r"^(?:[A-ZÀ-Ý][\w'’.-]+\s){1,3}(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?i:founder|co-founder|"
+    r"^((?:[A-ZÀ-Ý][\w'’.-]+\s){1,3})(?:is|was) (?:a|an|the)\b[^.!?]{0,100}?\b(?i:founder|co-founder|"
     r"writer|reporter|"
     r"journalist|editor|correspondent|columnist|contributor|author|consultant|freelancer?|blogger|"
     r"expert|analyst|producer)\b"
 )
+_QUOTE_MARKS = frozenset("\"“”„«»")
+
+
+def is_author_bio(lines: Sequence[str], index: int) -> bool:
+    """Whether ``lines[index]`` is the article's author biography ("Jane Roe is a freelance
+    writer who covers …"), not the article's own last word on a person it is about.
+
+    A bio names its author nowhere else in the text (the byline aside: lines of five words
+    or fewer are not looked at); an article about a correspondent, an analyst or a founder
+    names them before ("…, said Roe"), and reported speech or quotes are the article's. At
+    most 80 words.
+    """
+    text = lines[index]
+    match = _AUTHOR_BIO.match(text)
+    if match is None or len(text.split()) > 80 or _SAID.search(text) or not _QUOTE_MARKS.isdisjoint(text):
+        return False
+    surname = match.group(1).split()[-1].strip(".,")
+    return not any(surname in earlier and len(earlier.split()) > 5 for earlier in islice(lines, index))
 
 
 @max_chars(600, last=3)
@@ -1265,9 +1293,7 @@ def author_bio(line: Line) -> str | None:
     """An author biography in the last lines: "Jane Roe is a freelance writer who covers …"."""
     if line.index < len(line.lines) - 3 or line.index == 0:
         return None
-    if features_of(line).n_words > 80:
-        return None
-    if _AUTHOR_BIO.match(line.text):
+    if is_author_bio(line.lines, line.index):
         return "author biography"
     return None
 
@@ -1286,11 +1312,10 @@ _META_FIELDS = re.compile(
     r"\s?:\s?[^:]{1,60}$",
     re.I,
 )
-_META_TRIGGERS = ("category", "categories", "tags", "tagged", "topics", "filed", "rubrik", "kategorie",
-                  "categoría", "catégorie")
 
 
-@max_chars(120, triggers=_META_TRIGGERS)
+# (the fields' colons may touch their words, "Category:Press", so the trigger is the colon)
+@max_chars(120, triggers=(":",))
 def meta_fields(line: Line) -> str | None:
     """Filing fields on one line: "Date : 04/21/2022 Category : Press Releases"."""
     if len(line.text) > 120:
@@ -1386,7 +1411,6 @@ BUILTIN_RULES: dict[str, tuple[Rule, int]] = {
     "widget-residue": (widget_residue, CONSERVATIVE),
     "copyright-line": (copyright_line, CONSERVATIVE),
     "byline-residue": (byline_residue, CONSERVATIVE),
-    "glued-byline": (glued_byline, BALANCED),
     "wire-credit": (wire_credit, CONSERVATIVE),
     "newsletter-prompt": (newsletter_prompt, CONSERVATIVE),
     "cookie-notice": (cookie_notice, CONSERVATIVE),
